@@ -1,0 +1,94 @@
+"""Development settings of the demo programme: « Venez vivre en Bourgogne-Franche-Comté ».
+
+A second programme reuses the theme and plugins by changing these settings only
+(see examples/ville/pelicanconf.py).
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+SITENAME = "Venez vivre en Bourgogne-Franche-Comté"
+SITEURL = ""
+TIMEZONE = "Europe/Paris"
+DEFAULT_LANG = "fr"
+LOCALE = ("C",)  # French dates come from Babel, never from the machine's locale
+
+PATH = "content"
+THEME = str(ROOT / "theme")
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+PLUGINS = ["programme", "images"]
+
+# The brand: everything a second programme changes to reuse the theme.
+BRAND = {
+    "name": SITENAME,
+    "short_name": "Venez vivre en BFC",
+    "region": "Bourgogne-Franche-Comté",
+    "promise": (
+        "Quittez le métro-boulot-dodo : une région à 1 h 30 de Paris, des villes à taille "
+        "humaine, des lacs et des forêts, et quelqu’un pour vous accueillir."
+    ),
+    "colors": {"primary": "#7a1f3d", "accent": "#f2b134", "ink": "#1d1b1a", "paper": "#fffaf3"},
+    "logo": "images/logo.svg",
+    "contact": {
+        "email": "bonjour@venez-vivre.example.org",
+        "phone": "03 81 00 00 00",
+        "address": "Région Bourgogne-Franche-Comté, 4 square Castan, 25000 Besançon",
+    },
+    "publisher": "Région Bourgogne-Franche-Comté",
+    "default_image": "images/eveningglow.jpg",
+    "default_image_alt": "Barques sur la rive d’un lac au coucher du soleil",
+}
+
+# Navigation: (label, path) in the header.
+MENU = [
+    ("Territoires", "/territoires/"),
+    ("Témoignages", "/temoignages/"),
+    ("Podcast", "/podcast/"),
+    ("Campagnes", "/campagnes/"),
+    ("Chiffres clés", "/chiffres-cles/"),
+    ("Actualités", "/actualites/"),
+]
+FOOTER_LINKS = [
+    ("À propos", "/a-propos/"),
+    ("Mentions légales", "/mentions-legales/"),
+    ("Accessibilité : partiellement conforme", "/accessibilite/"),
+    ("Données personnelles", "/donnees-personnelles/"),
+    ("Crédits photos", "/credits-photos/"),
+]
+
+# Content layout (../shared/CONTENT.md). Territories, testimonials, campaigns and
+# episodes are read by plugins/programme; news are Pelican articles, pages are pages.
+ARTICLE_PATHS = ["actualites"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["audio", "transcripts"]
+ARTICLE_URL = "actualites/{slug}/"
+ARTICLE_SAVE_AS = "actualites/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+SLUGIFY_SOURCE = "basename"
+FORMATTED_FIELDS = []  # summaries are plain text: cards, meta descriptions, social cards
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"  # never shown: templates use the date_fr filter
+
+# Pelican's own indexes we do not publish (the programme writes its own).
+DIRECT_TEMPLATES = ["index"]
+INDEX_SAVE_AS = "index.html"
+DEFAULT_PAGINATION = False
+ARCHIVES_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+TAG_SAVE_AS = ""
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DELETE_OUTPUT_DIRECTORY = True
+RELATIVE_URLS = False
+
+# Key figures (content/data/chiffres.yml) and the signup form.
+KEY_FIGURES_FILE = "data/chiffres.yml"
+SIGNUP_ENDPOINT = "http://127.0.0.1:8001/inscriptions"

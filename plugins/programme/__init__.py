@@ -1,0 +1,86 @@
+"""The programme's content: territories, testimonials, campaigns, episodes, key figures.
+
+Reads and validates ../shared/CONTENT.md's types once (ProgrammeGenerator), gives
+Pelican's own pages and news the contract's slugs, provides the French filters, and
+stops the build with every content error at once, in French.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+
+from . import text
+from .errors import BUILD_ERRORS
+from .generator import ProgrammeGenerator
+from .maps import territory_map
+from .reader import relative_source, use_content_reader
+
+FILTERS = {
+    "date_fr": text.date_fr,
+    "number_fr": text.number_fr,
+    "euros_fr": text.euros_fr,
+    "slugify": text.slugify,
+}
+
+
+class PelicanErrors(logging.Handler):
+    """Pelican logs (and skips) a page or news file it cannot publish; make that a
+    content error in French so the build stops instead of silently dropping it."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+
+    def emit(self, record):
+        if record.msg.startswith("Skipping %s: could not find information about") and record.args:
+            path, field = record.args[0], record.args[1]
+            BUILD_ERRORS.add(
+                relative_source(path), field, "ce champ est obligatoire et il est absent."
+            )
+        elif record.msg.startswith("Could not process %s") and record.args:
+            BUILD_ERRORS.add(relative_source(record.args[0]), None, "fichier illisible.")
+
+
+_HANDLER = PelicanErrors()
+
+
+def initialise(pelican) -> None:
+    BUILD_ERRORS.reset()  # state from a previous autoreload run must not leak
+    pelican.settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
+    pelican.settings.setdefault("JINJA_GLOBALS", {}).update(territory_map=territory_map)
+    pelican_logger = logging.getLogger("pelican")
+    if _HANDLER not in pelican_logger.handlers:
+        pelican_logger.addHandler(_HANDLER)
+
+
+def get_generators(pelican):
+    return ProgrammeGenerator
+
+
+def pages_and_news_slugs(content) -> None:
+    if "slug" not in content.metadata and getattr(content, "source_path", None):
+        content.slug = text.slugify(Path(content.source_path).stem)
+    elif content.metadata.get("slug"):
+        content.slug = text.slugify(content.metadata["slug"])
+
+
+def check_pages_and_news(generators) -> None:
+    """Pages and news use Pelican's generators; hold them to the same contract."""
+    for generator in generators:
+        for item in list(getattr(generator, "articles", [])) + list(
+            getattr(generator, "pages", [])
+        ):
+            source = relative_source(item.source_path)
+            if not getattr(item, "title", None):
+                BUILD_ERRORS.add(source, "title", "ce champ est obligatoire et il est absent.")
+    BUILD_ERRORS.raise_if_any()
+
+
+def register():
+    signals.initialized.connect(initialise)
+    signals.readers_init.connect(use_content_reader)
+    signals.get_generators.connect(get_generators)
+    signals.content_object_init.connect(pages_and_news_slugs)
+    signals.all_generators_finalized.connect(check_pages_and_news)

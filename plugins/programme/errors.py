@@ -1,0 +1,57 @@
+"""Content errors for people: the file, the field, what was expected, what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ContentError:
+    source: str  # path relative to the project root, e.g. content/temoignages/claire.md
+    field: str | None
+    message: str
+    suggestion: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source} — champ « {self.field} »" if self.field else self.source
+        text = f"{where} : {self.message}"
+        if self.suggestion:
+            text += f" Vouliez-vous dire « {self.suggestion} » ?"
+        return text
+
+
+class ContentErrors(Exception):
+    """Raised once per build with every error found, so editors fix them all at once."""
+
+    def __init__(self, errors: list[ContentError]):
+        self.errors = list(errors)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.errors)
+        head = "1 erreur dans le contenu" if count == 1 else f"{count} erreurs dans le contenu"
+        lines = [f"{head} ; le site n’a pas été reconstruit :"]
+        lines += [f"  • {error}" for error in self.errors]
+        return "\n".join(lines)
+
+
+class ErrorLog:
+    """The errors of one build. Reset when Pelican initialises (each autoreload run)."""
+
+    def __init__(self) -> None:
+        self.errors: list[ContentError] = []
+
+    def add(self, source, field, message, suggestion=None) -> None:
+        error = ContentError(str(source), field, message, suggestion)
+        if error not in self.errors:
+            self.errors.append(error)
+
+    def reset(self) -> None:
+        self.errors.clear()
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ContentErrors(self.errors)
+
+
+BUILD_ERRORS = ErrorLog()

@@ -1,0 +1,69 @@
+"""The Markdown + YAML front matter reader, made to report its errors to editors.
+
+pelican-yaml-metadata logs an unreadable YAML block and carries on with no metadata,
+and lets a malformed date crash the build with a traceback. Here both become French
+errors naming the file and the line, collected with every other content error.
+"""
+
+from __future__ import annotations
+
+import os
+
+import yaml
+from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
+
+from .errors import BUILD_ERRORS
+from .text import parse_date
+
+
+def relative_source(path) -> str:
+    """A path as editors see it: relative to the project root (content/…)."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+class ContentReader(YAMLMetadataReader):
+    def _load_yaml_metadata(self, text, source_path):
+        try:
+            metadata = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" (ligne {mark.line + 1} du fichier)" if mark else ""
+            problem = getattr(error, "problem", None) or str(error)
+            BUILD_ERRORS.add(
+                relative_source(source_path),
+                None,
+                f"l’en-tête YAML entre les lignes « --- » est illisible{where} : {problem}. "
+                "Vérifiez les deux-points, l’indentation et les guillemets.",
+            )
+            return {}
+        if not isinstance(metadata, dict):
+            BUILD_ERRORS.add(
+                relative_source(source_path),
+                None,
+                "l’en-tête entre les lignes « --- » doit être une liste de champs « nom: valeur ».",
+            )
+            return {}
+        return self._parse_yaml_metadata(metadata, source_path)
+
+    def _parse_yaml_metadata(self, meta, source_path):
+        for name in ("date", "modified"):
+            if name in meta and meta[name] is not None:
+                try:
+                    meta[name] = parse_date(meta[name])
+                except (ValueError, TypeError):
+                    BUILD_ERRORS.add(
+                        relative_source(source_path),
+                        name,
+                        f"attendu : une date AAAA-MM-JJ (par exemple 2025-11-27, ou "
+                        f"2025-11-27 08:00), trouvé « {meta[name]} ».",
+                    )
+                    del meta[name]
+        return super()._parse_yaml_metadata(meta, source_path)
+
+
+def use_content_reader(readers) -> None:
+    for extension in ContentReader.file_extensions:
+        readers.reader_classes[extension] = ContentReader
