@@ -8,13 +8,25 @@ OUTPUT ?= output
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve html publish test lint format clean
+.PHONY: serve html publish test lint format clean audit
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# npm tools (package.json): `dependencies` (the Nu HTML Checker) for `make test`,
+# `devDependencies` (Lighthouse) only for `make audit`. --ignore-scripts: vnu-jar's
+# postinstall would download a Java runtime; the machine's Java 17 runs it.
+NPM_TEST := node_modules/.installed-test
+NPM_ALL := node_modules/.installed-all
+$(NPM_TEST): package.json package-lock.json
+	npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+	touch $(NPM_TEST)
+$(NPM_ALL): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NPM_ALL) $(NPM_TEST)
 
 ## Build the demo site and serve it on http://127.0.0.1:8000, rebuilding on every change.
 serve: $(STAMP)
@@ -29,10 +41,14 @@ publish: $(STAMP)
 	$(BIN)/python tools/build.py --settings publishconf.py --output $(OUTPUT)
 
 ## Lint (Ruff) and the whole test suite, browser tests included.
-test: $(STAMP)
+test: $(STAMP) $(NPM_TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+## Lighthouse (mobile) on key pages and a page-weight report; fails when a budget is missed.
+audit: $(STAMP) $(NPM_ALL)
+	$(BIN)/python tools/audit.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .
