@@ -17,7 +17,7 @@ LOCALE = ("C",)  # French dates come from Babel, never from the machine's locale
 PATH = "content"
 THEME = str(ROOT / "theme")
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["programme", "images"]
+PLUGINS = ["programme", "images", "seo", "search", "sitemap"]
 
 # The brand: everything a second programme changes to reuse the theme.
 BRAND = {
@@ -48,6 +48,7 @@ MENU = [
     ("Campagnes", "/campagnes/"),
     ("Chiffres clés", "/chiffres-cles/"),
     ("Actualités", "/actualites/"),
+    ("Rechercher", "/recherche/"),
 ]
 FOOTER_LINKS = [
     ("À propos", "/a-propos/"),
@@ -92,3 +93,14 @@ RELATIVE_URLS = False
 # Key figures (content/data/chiffres.yml) and the signup form.
 KEY_FIGURES_FILE = "data/chiffres.yml"
 SIGNUP_ENDPOINT = "http://127.0.0.1:8001/inscriptions"
+
+# Reach (plugins/seo, plugins/search, pelican-sitemap; see docs/publishing.md).
+SITEMAP = {
+    "format": "xml",
+    # Not pages of their own: the 404 page, search results, redirect pages (never
+    # written through Pelican's writer), the signup thank-you page.
+    "exclude": [r"^404\.html$", r"^recherche/", r"^inscription/merci/"],
+    "changefreqs": {"articles": "monthly", "pages": "monthly", "indexes": "weekly"},
+}
+SEO = {"published_urls": "urls-publiees.txt", "redirects": "data/redirections.yml"}
+SEARCH = {"index": True}

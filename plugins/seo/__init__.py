@@ -1,0 +1,113 @@
+"""Being found: robots.txt, schema.org JSON-LD, and stable public URLs.
+
+- `{{ structured_data() }}` (Jinja global, in base.html's <head>) prints the page's
+  JSON-LD: Organization and WebSite on the home page, Place for territories, Article for
+  testimonials, PodcastSeries / PodcastEpisode, NewsArticle, BreadcrumbList.
+- /robots.txt points to /sitemap.xml (written by the pelican-sitemap plugin, configured
+  in pelicanconf.py's SITEMAP).
+- Redirects from content/data/redirections.yml and the published-URL manifest
+  content/urls-publiees.txt (stable_urls.py).
+
+One dict setting, SEO, with its defaults applied in `settings()`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import pass_context
+from pelican import signals
+from programme.errors import BUILD_ERRORS
+from programme.reader import relative_source
+from programme.text import close_match
+
+from . import stable_urls, structured_data
+
+DEFAULTS = {
+    # Paths crawlers need not visit: search results and the signup thank-you page.
+    "robots_disallow": ["/recherche/", "/inscription/merci/"],
+    # Both relative to the content folder (PATH).
+    "published_urls": "urls-publiees.txt",
+    "redirects": "data/redirections.yml",
+}
+
+
+def settings(pelican_settings: dict) -> dict:
+    """SEO with its defaults; an unknown key is a settings mistake worth stopping for."""
+    configured = pelican_settings.get("SEO") or {}
+    unknown = set(configured) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(
+            f"SEO: unknown key(s) {sorted(unknown)}; known keys are {sorted(DEFAULTS)}"
+        )
+    return {**DEFAULTS, **configured}
+
+
+@pass_context
+def structured_data_tag(context):
+    return structured_data.script_tag(structured_data.for_context(context))
+
+
+def initialise(pelican) -> None:
+    settings(pelican.settings)  # fail early on a bad SEO setting
+    pelican.settings.setdefault("JINJA_GLOBALS", {}).update(structured_data=structured_data_tag)
+
+
+def robots_txt(siteurl: str, disallow: list[str]) -> str:
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {path}" for path in disallow] or ["Disallow:"]
+    if siteurl.startswith("http"):  # the Sitemap line must be an absolute URL
+        lines.append(f"Sitemap: {siteurl.rstrip('/')}/sitemap.xml")
+    return "\n".join(lines) + "\n"
+
+
+def finalise(pelican) -> None:
+    config = settings(pelican.settings)
+    output = Path(pelican.output_path)
+    content = Path(pelican.settings["PATH"])
+    siteurl = pelican.settings.get("SITEURL", "")
+
+    (output / "robots.txt").write_text(
+        robots_txt(siteurl, config["robots_disallow"]), encoding="utf-8"
+    )
+
+    redirects_file = content / config["redirects"]
+    redirects_source = relative_source(redirects_file)
+    redirects = stable_urls.read_redirects(redirects_file, redirects_source, BUILD_ERRORS)
+    pages = stable_urls.published_urls(output)
+    for old, new in list(redirects.items()):
+        if stable_urls.exists(output, old):
+            BUILD_ERRORS.add(
+                redirects_source,
+                old,
+                "cette adresse est encore celle d’une page du site : retirez la redirection "
+                "ou changez l’adresse de la page.",
+            )
+            del redirects[old]
+        elif new.startswith("/") and not stable_urls.exists(output, new):
+            BUILD_ERRORS.add(
+                redirects_source,
+                old,
+                f"la nouvelle adresse « {new} » n’existe pas sur le site.",
+                close_match(new, pages),
+            )
+            del redirects[old]
+    stable_urls.write_redirects(output, redirects, siteurl)
+
+    manifest_file = content / config["published_urls"]
+    manifest = stable_urls.read_manifest(manifest_file)
+    for url in stable_urls.missing_urls(manifest, output, redirects):
+        BUILD_ERRORS.add(
+            relative_source(manifest_file),
+            None,
+            f"l’adresse {url} a déjà été publiée (affiches, QR codes, liens partagés) et "
+            "le site ne la produit plus. Si la page a été renommée, ajoutez dans "
+            f"{redirects_source} la ligne « {url}: /nouvelle-adresse/ » ; ne retirez pas "
+            "l’adresse de la liste.",
+            close_match(url, pages),
+        )
+
+
+def register():
+    signals.initialized.connect(initialise)
+    signals.finalized.connect(finalise)
