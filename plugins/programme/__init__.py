@@ -16,7 +16,7 @@ from . import text
 from .errors import BUILD_ERRORS
 from .generator import ProgrammeGenerator
 from .maps import territory_map
-from .reader import relative_source, use_content_reader
+from .reader import relative_source, set_content_path, use_content_reader
 
 FILTERS = {
     "date_fr": text.date_fr,
@@ -35,10 +35,9 @@ class PelicanErrors(logging.Handler):
 
     def emit(self, record):
         if record.msg.startswith("Skipping %s: could not find information about") and record.args:
-            path, field = record.args[0], record.args[1]
-            BUILD_ERRORS.add(
-                relative_source(path), field, "ce champ est obligatoire et il est absent."
-            )
+            source, field = relative_source(record.args[0]), record.args[1]
+            if not BUILD_ERRORS.concerns(source):  # e.g. unreadable YAML, already reported
+                BUILD_ERRORS.add(source, field, "ce champ est obligatoire et il est absent.")
         elif record.msg.startswith("Could not process %s") and record.args:
             BUILD_ERRORS.add(relative_source(record.args[0]), None, "fichier illisible.")
 
@@ -48,6 +47,7 @@ _HANDLER = PelicanErrors()
 
 def initialise(pelican) -> None:
     BUILD_ERRORS.reset()  # state from a previous autoreload run must not leak
+    set_content_path(pelican.settings["PATH"])
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(territory_map=territory_map)
     pelican_logger = logging.getLogger("pelican")

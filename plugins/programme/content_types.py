@@ -9,6 +9,7 @@ from .models import (
     CAMPAIGN_CHANNELS,
     EPISODE_TYPES,
     OPPORTUNITY_KINDS,
+    RESULT_KINDS,
     TERRITORY_KINDS,
     Campaign,
     Chapter,
@@ -32,16 +33,36 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TIMESTAMP = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
 
 
-def _figures(fm: FrontMatter, name: str) -> list[Figure]:
+def _figures(fm: FrontMatter, name: str, kinds: dict | None = None) -> list[Figure]:
+    """`{label, value}` blocks; with `kinds`, an optional `kind` says what a result
+    counts (campaign results), so that derived figures are computed, never typed."""
     out = []
+    seen_kinds: dict[str, str] = {}
     for label, block in fm.records(name):
         text = fm.text("label", data=block, label=f"{label}.label")
         value = block.get("value")
         if value is None or (isinstance(value, str) and not value.strip()):
             fm.error(f"{label}.value", "ce champ est obligatoire et il est absent ou vide.")
             continue
+        kind = fm.choice("kind", kinds, data=block, label=f"{label}.kind") if kinds else None
+        if kind and (isinstance(value, bool) or not isinstance(value, int)):
+            fm.error(
+                f"{label}.value",
+                f"un résultat de type « {kind} » est un nombre entier écrit sans espace ni "
+                f"unité (par exemple 640), trouvé « {value} ».",
+            )
+            continue
+        if kind in seen_kinds:
+            fm.error(
+                f"{label}.kind",
+                f"le type « {kind} » est déjà celui de {seen_kinds[kind]} : un seul résultat "
+                "par type, sinon le site ne sait pas lequel utiliser pour ses calculs.",
+            )
+            continue
+        if kind:
+            seen_kinds[kind] = label
         if text:
-            out.append(Figure(text, value if isinstance(value, (int, float)) else str(value)))
+            out.append(Figure(text, value if isinstance(value, (int, float)) else str(value), kind))
     return out
 
 
@@ -164,7 +185,7 @@ def read_campaign(fm: FrontMatter, base: dict) -> Campaign:
         budget_eur=fm.integer("budget_eur", minimum=0),
         channels=fm.choice_list("channels", CAMPAIGN_CHANNELS),
         placements=placements,
-        results=_figures(fm, "results"),
+        results=_figures(fm, "results", RESULT_KINDS),
     )
 
 

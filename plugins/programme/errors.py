@@ -46,6 +46,9 @@ class ErrorLog:
         if error not in self.errors:
             self.errors.append(error)
 
+    def concerns(self, source) -> bool:
+        return any(error.source == str(source) for error in self.errors)
+
     def reset(self) -> None:
         self.errors.clear()
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import ErrorLog
+from .reader import INVALID_FIELDS
 from .text import close_match, parse_date
 
 MISSING = object()
@@ -41,6 +42,9 @@ class FrontMatter:
 
     def _get(self, name: str, required: bool, data: dict | None = None, label: str = ""):
         data = self.meta if data is None else data
+        if name in data.get(INVALID_FIELDS, ()):
+            self.failed = True  # the reader has already reported this field
+            return MISSING
         value = data.get(name, MISSING)
         if value is MISSING or _is_blank(value) or value == []:
             if required:
@@ -218,6 +222,9 @@ class FrontMatter:
         """A slug of an existing entry (a territory…), resolved to the entry itself."""
         value = self.text(name, required=required, data=data, label=label)
         if value is None:
+            return None
+        if value in known and known[value] is None:
+            self.failed = True  # it exists but has its own errors, reported for its file
             return None
         if value not in known:
             self.error(

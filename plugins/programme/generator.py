@@ -18,7 +18,7 @@ from . import content_types
 from .errors import BUILD_ERRORS
 from .fields import FrontMatter
 from .models import INDEX_URLS, Entry, KeyFigures, entry_url, save_as
-from .reader import relative_source
+from .reader import UNREADABLE, relative_source
 from .text import slugify
 
 logger = logging.getLogger(__name__)
@@ -49,12 +49,18 @@ class ProgrammeGenerator(Generator):
         territories: dict[str, object] = {}
         for folder, (kind, _template) in COLLECTIONS.items():
             entries = []
+            invalid = []
             for page in self._read_folder(folder):
                 entry = self._validate(kind, page, territories)
-                if entry is not None:
+                if entry is None:
+                    invalid.append(page.slug)
+                else:
                     entries.append(entry)
             self._reject_duplicate_slugs(entries)
             if kind == "territory":
+                # Entries with errors stay known (as None): a reference to them is not
+                # reported a second time as "does not exist".
+                territories.update(dict.fromkeys(invalid))
                 territories.update((t.slug, t) for t in entries)
             self.collections[kind] = entries
 
@@ -104,12 +110,13 @@ class ProgrammeGenerator(Generator):
 
     def _validate(self, kind: str, page: Page, territories: dict):
         source = relative_source(page.source_path)
-        fm = FrontMatter(page.metadata, source, Path(self.path), BUILD_ERRORS)
-        # Pelican's YAML reader has already turned these into objects; read them back.
         meta = dict(page.metadata)
         slug = slugify(meta.get("slug") or Path(page.source_path).stem)
-        url = entry_url(kind, slug)
         page.slug = slug
+        if meta.get(UNREADABLE):
+            return None  # reported by the reader; its fields cannot be checked
+        fm = FrontMatter(page.metadata, source, Path(self.path), BUILD_ERRORS)
+        url = entry_url(kind, slug)
         page.override_url = url
         page.override_save_as = save_as(url)
         base = {

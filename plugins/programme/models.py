@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 # Public URLs of ../shared/CONTENT.md. URL building lives here and nowhere else.
 PUBLIC_URLS = {
@@ -63,6 +63,12 @@ CAMPAIGN_CHANNELS = {
     "radio": "Radio",
 }
 EPISODE_TYPES = {"full": "Épisode", "trailer": "Bande-annonce", "bonus": "Bonus"}
+# What a campaign result counts, when derived figures are computed from it (`kind` of
+# a result): cost per new inhabitant and cost per sign-up are never typed by hand.
+RESULT_KINDS = {
+    "nouveaux-habitants": "Nouveaux habitants",
+    "inscriptions": "Inscriptions",
+}
 
 
 @dataclass
@@ -95,6 +101,7 @@ class Entry:
 class Figure:
     label: str
     value: object  # text ("1 h 35") or number
+    kind: str | None = None  # campaign results only: one of RESULT_KINDS
 
 
 @dataclass(frozen=True)
@@ -201,6 +208,14 @@ class Poster:
         separator = "&" if "?" in base else "?"
         return base + separator + urlencode(self.utm)
 
+    def short_url(self, siteurl: str) -> str:
+        """What people read and type under the QR code: host and path, no scheme, no
+        tracking (`venez-vivre.example.org/territoires/grand-besancon`)."""
+        host = urlsplit(siteurl).netloc if "://" in siteurl else siteurl.strip("/")
+        path = self.landing.split("#", 1)[0].split("?", 1)[0]
+        path = path.rstrip("/") if path != "/" else ""
+        return (host + path) or "/"
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -223,6 +238,34 @@ class Campaign(Entry):
     @property
     def channel_labels(self) -> list[str]:
         return [CAMPAIGN_CHANNELS[c] for c in self.channels]
+
+    def result_of_kind(self, kind: str) -> int | None:
+        for result in self.results:
+            if result.kind == kind and isinstance(result.value, (int, float)):
+                return result.value
+        return None
+
+    @property
+    def new_inhabitants(self) -> int | None:
+        return self.result_of_kind("nouveaux-habitants")
+
+    @property
+    def signups(self) -> int | None:
+        return self.result_of_kind("inscriptions")
+
+    @property
+    def cost_per_new_inhabitant(self) -> float | None:
+        """Budget ÷ the result marked `kind: nouveaux-habitants`, when both are known."""
+        if self.budget_eur is None or not self.new_inhabitants:
+            return None
+        return self.budget_eur / self.new_inhabitants
+
+    @property
+    def cost_per_signup(self) -> float | None:
+        """Budget ÷ the result marked `kind: inscriptions`, when both are known."""
+        if self.budget_eur is None or not self.signups:
+            return None
+        return self.budget_eur / self.signups
 
     @property
     def date(self) -> dt.datetime | None:

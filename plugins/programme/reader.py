@@ -8,6 +8,7 @@ errors naming the file and the line, collected with every other content error.
 from __future__ import annotations
 
 import os
+import posixpath
 
 import yaml
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
@@ -15,13 +16,31 @@ from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 from .errors import BUILD_ERRORS
 from .text import parse_date
 
+_CONTENT_PATH: list[str] = []
+
+
+def set_content_path(path) -> None:
+    _CONTENT_PATH[:] = [os.path.abspath(path)]
+
 
 def relative_source(path) -> str:
-    """A path as editors see it: relative to the project root (content/…)."""
+    """A path as editors see it: `content/temoignages/claire.md`, wherever the build runs."""
+    path = os.path.abspath(getattr(path, "source_path", None) or path)
+    if _CONTENT_PATH:
+        content = _CONTENT_PATH[0]
+        if path.startswith(content + os.sep):
+            return posixpath.join(
+                os.path.basename(content), os.path.relpath(path, content).replace(os.sep, "/")
+            )
     try:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
+        return path
+
+
+# Metadata keys the reader adds so that validation does not report a mistake twice.
+UNREADABLE = "_unreadable_front_matter"
+INVALID_FIELDS = "_invalid_fields"
 
 
 class ContentReader(YAMLMetadataReader):
@@ -38,7 +57,7 @@ class ContentReader(YAMLMetadataReader):
                 f"l’en-tête YAML entre les lignes « --- » est illisible{where} : {problem}. "
                 "Vérifiez les deux-points, l’indentation et les guillemets.",
             )
-            return {}
+            return {UNREADABLE: True}
         if not isinstance(metadata, dict):
             BUILD_ERRORS.add(
                 relative_source(source_path),
@@ -49,6 +68,7 @@ class ContentReader(YAMLMetadataReader):
         return self._parse_yaml_metadata(metadata, source_path)
 
     def _parse_yaml_metadata(self, meta, source_path):
+        invalid = []
         for name in ("date", "modified"):
             if name in meta and meta[name] is not None:
                 try:
@@ -61,7 +81,11 @@ class ContentReader(YAMLMetadataReader):
                         f"2025-11-27 08:00), trouvé « {meta[name]} ».",
                     )
                     del meta[name]
-        return super()._parse_yaml_metadata(meta, source_path)
+                    invalid.append(name)
+        output = super()._parse_yaml_metadata(meta, source_path)
+        if invalid:
+            output[INVALID_FIELDS] = invalid  # already reported: no "missing field" error
+        return output
 
 
 def use_content_reader(readers) -> None:
