@@ -17,7 +17,7 @@ LOCALE = ("C",)  # French dates come from Babel, never from the machine's locale
 PATH = "content"
 THEME = str(ROOT / "theme")
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["programme", "images", "seo", "search", "sitemap"]
+PLUGINS = ["programme", "images", "posters", "charts", "seo", "search", "sitemap"]
 
 # The brand: everything a second programme changes to reuse the theme.
 BRAND = {
@@ -25,7 +25,7 @@ BRAND = {
     "short_name": "Venez vivre en BFC",
     "region": "Bourgogne-Franche-Comté",
     "promise": (
-        "Quittez le métro-boulot-dodo : une région à 1 h 30 de Paris, des villes à taille "
+        "Quittez le métro-boulot-dodo\u00a0: une région à 1 h 30 de Paris, des villes à taille "
         "humaine, des lacs et des forêts, et quelqu’un pour vous accueillir."
     ),
     "colors": {"primary": "#7a1f3d", "accent": "#f2b134", "ink": "#1d1b1a", "paper": "#fffaf3"},
@@ -104,3 +104,7 @@ SITEMAP = {
 }
 SEO = {"published_urls": "urls-publiees.txt", "redirects": "data/redirections.yml"}
 SEARCH = {"index": True}
+
+# Campaign posters (plugins/posters, see docs/campaigns.md). QR codes need an absolute
+# address: SITEURL when it is one (publishconf.py), otherwise this public address.
+POSTERS = {"public_url": "https://venez-vivre.example.org", "print_size_mm": (297, 420)}

@@ -235,6 +235,17 @@ class ProgrammeGenerator(Generator):
         target = Path(self.output_path) / "theme" / "css" / "brand.css"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(css, encoding="utf-8")
+        # The favicon uses the same mark as the header, so browsers never ask for a
+        # missing /favicon.ico.
+        primary = colors.get("primary", "#333333")
+        accent = colors.get("accent", "#999999")
+        icon = (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+            f'<path d="M16 0A16 16 0 0 1 32 16A16 16 0 0 1 16 32H3a3 3 0 0 1-3-3V16A16 16 0 0 1 '
+            f'16 0Z" fill="{accent}"/><path d="M0 29V16A16 16 0 0 1 16 0A16 16 0 0 1 32 16Z" '
+            f'fill="{primary}"/></svg>'
+        )
+        (target.parent.parent / "favicon.svg").write_text(icon, encoding="utf-8")
 
 
 def _newest_first(entries, attribute="date"):
