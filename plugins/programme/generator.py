@@ -8,6 +8,7 @@ context for templates and other plugins, and writes their pages and indexes.
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import yaml
@@ -246,6 +247,14 @@ class ProgrammeGenerator(Generator):
             f'fill="{primary}"/></svg>'
         )
         (target.parent.parent / "favicon.svg").write_text(icon, encoding="utf-8")
+        logo = self.settings.get("BRAND", {}).get("logo")
+        if logo:
+            source = Path(self.path) / logo
+            if not source.is_file() or source.suffix.lower() not in {".svg", ".png"}:
+                raise ValueError(
+                    f"BRAND['logo'] : « {logo} » doit être un fichier SVG ou PNG de content/."
+                )
+            shutil.copyfile(source, target.parent.parent / f"logo{source.suffix.lower()}")
 
 
 def _newest_first(entries, attribute="date"):
