@@ -13,3 +13,4 @@ DELETE_OUTPUT_DIRECTORY = True
 SIGNUP_ENDPOINT = os.environ.get(
     "SIGNUP_ENDPOINT", "https://inscriptions.venez-vivre.example.org/inscriptions"
 )
+SIGNUP_REQUIRE_HTTPS = True  # plugins/signup refuses to build with a missing or http endpoint

@@ -137,6 +137,7 @@ def render(form, errors: dict, thanks_url: str, action: str = "") -> str:
 <title>Erreur : corrigez votre inscription</title>
 <link rel="stylesheet" href="{escape(site_root)}/theme/css/brand.css">
 <link rel="stylesheet" href="{escape(site_root)}/theme/css/site.css">
+<link rel="stylesheet" href="{escape(site_root)}/theme/css/signup.css">
 </head>
 <body>
 <main id="contenu" class="wrap narrow">

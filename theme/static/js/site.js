@@ -29,3 +29,27 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); });
   }
 })();
+
+// Campaign attribution for the signup form: the utm_* of the visit's first campaign
+// page, kept for this tab's visit in sessionStorage only (never a cookie), and written
+// into the signup form's hidden utm_* fields: sent with a sign-up and nowhere else.
+(function () {
+  "use strict";
+  var KEY = "venez-vivre:attribution";
+  var NAMES = ["utm_source", "utm_medium", "utm_campaign", "utm_content"];
+  try {
+    var kept = JSON.parse(window.sessionStorage.getItem(KEY) || "null");
+    if (!kept) {
+      var params = new URLSearchParams(window.location.search);
+      var found = {};
+      NAMES.forEach(function (name) {
+        if (params.get(name)) { found[name] = params.get(name).slice(0, 200); kept = found; }
+      });
+      if (kept) { window.sessionStorage.setItem(KEY, JSON.stringify(kept)); }
+    }
+    NAMES.forEach(function (name) {
+      var input = document.querySelector('input[type="hidden"][name="' + name + '"]');
+      if (input && kept && kept[name]) { input.value = kept[name]; }
+    });
+  } catch (e) { /* storage disabled or old browser: no attribution */ }
+})();
