@@ -54,7 +54,10 @@ def organization(settings: dict) -> dict:
         "telephone": contact.get("phone"),
         "address": contact.get("address"),
         "areaServed": brand.get("region"),
-        "logo": absolute(siteurl, brand["logo"]) if brand.get("logo") else None,
+        # The programme plugin publishes BRAND["logo"] as /theme/logo.<svg|png>.
+        "logo": absolute(siteurl, "theme/logo." + brand["logo"].rsplit(".", 1)[-1].lower())
+        if brand.get("logo")
+        else None,
     }
     return _clean(data)
 

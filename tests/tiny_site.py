@@ -1,0 +1,144 @@
+"""A tiny programme written by tests: one territory, one testimonial, one news item,
+a renamed territory (redirect) and a manifest of published URLs. Built with the real
+theme and plugins, fast enough to publish in a session fixture."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TERRITORY = """---
+title: Val d'Alpha
+department: Doubs (25)
+summary: "Un territoire de test, au bord d'un lac, à 2 h de Paris."
+hero: images/lac.jpg
+hero_alt: "Un lac au coucher du soleil"
+location: {lat: 47.2, lon: 6.0}
+tags: [lac]
+---
+
+Le **Val d'Alpha** accueille les nouveaux habitants. Mot rare pour la recherche : ornithorynque.
+"""
+TESTIMONIAL = """---
+title: Une nouvelle vie au bord du lac
+person: Zoé T.
+origin: Paris
+territory: val-d-alpha
+date: 2025-10-01
+quote: "Le lac à dix minutes, le bureau à la maison."
+---
+
+Nous sommes arrivées de Paris en 2024. Mot rare : kinkajou.
+"""
+NEWS = """---
+title: Une journée portes ouvertes
+date: 2025-11-02
+summary: "Venez découvrir le Val d'Alpha."
+---
+
+Rendez-vous le 2 novembre. Mot rare : tamanoir.
+"""
+DRAFT = """---
+title: Brouillon secret
+date: 2025-11-03
+status: draft
+summary: "Pas encore publié."
+---
+
+Ce texte n'est pas publié.
+"""
+SIGNUP_STAND_IN = """---
+title: Inscription
+---
+
+Page provisoire du test : le formulaire appartient au plugin d'inscription.
+"""
+LEGAL_PAGES = (
+    "a-propos",
+    "mentions-legales",
+    "accessibilite",
+    "donnees-personnelles",
+    "credits-photos",
+)
+REDIRECTS = "/territoires/ancien-alpha/: /territoires/val-d-alpha/\n"
+MANIFEST = "# test\n/territoires/ancien-alpha/\n/territoires/val-d-alpha/\n"
+
+
+def write_tiny_programme(content: Path, signup_stand_in: bool = False) -> Path:
+    for folder in ("territoires", "temoignages", "actualites", "pages", "data", "images"):
+        (content / folder).mkdir(parents=True, exist_ok=True)
+    # Files the settings name (brand logo, podcast artwork…), and only those: every
+    # image under content/ is encoded, which would make this tiny site slow.
+    for relative in _files_named_in_settings():
+        (content / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / "content" / relative, content / relative)
+    shutil.copyfile(ROOT / "content" / "images" / "eveningglow.jpg", content / "images/lac.jpg")
+    (content / "territoires" / "val-d-alpha.md").write_text(TERRITORY, encoding="utf-8")
+    (content / "temoignages" / "zoe-au-bord-du-lac.md").write_text(TESTIMONIAL, encoding="utf-8")
+    (content / "actualites" / "portes-ouvertes.md").write_text(NEWS, encoding="utf-8")
+    (content / "actualites" / "brouillon.md").write_text(DRAFT, encoding="utf-8")
+    (content / "data" / "redirections.yml").write_text(REDIRECTS, encoding="utf-8")
+    (content / "urls-publiees.txt").write_text(MANIFEST, encoding="utf-8")
+    for slug in LEGAL_PAGES:  # the footer links to them
+        (content / "pages" / f"{slug}.md").write_text(
+            f"---\ntitle: {slug}\n---\n\nPage du test.\n", encoding="utf-8"
+        )
+    if signup_stand_in:
+        (content / "pages" / "inscription.md").write_text(SIGNUP_STAND_IN, encoding="utf-8")
+    return content
+
+
+def publish_tiny_programme(base: Path, **overrides) -> tuple[Path, dict]:
+    """Publish the tiny programme with publishconf.py into base/output.
+
+    The header links to /inscription/, which the signup plugin writes; while that
+    plugin is not in PLUGINS the tiny site gets a stand-in page so that the link check
+    (which is under test) does not fail for a reason outside this programme."""
+    from publish import publish
+
+    content = write_tiny_programme(base / "content")
+    settings = {"PATH": str(content), "BRAND": _brand(), **overrides}
+    output = base / "output"
+    result = publish(ROOT / "publishconf.py", output, overrides=settings)
+    if not result["ok"] and any("/inscription/" in e for e in result["errors"]):
+        write_tiny_programme(content, signup_stand_in=True)
+        result = publish(ROOT / "publishconf.py", output, overrides=settings)
+    return output, result
+
+
+def _settings_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_conf", ROOT / "pelicanconf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _files_named_in_settings() -> set[str]:
+    found = set()
+
+    def walk(value):
+        if isinstance(value, str):
+            if "/" in value and len(value) < 200 and (ROOT / "content" / value).is_file():
+                found.add(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    module = _settings_module()
+    for name in dir(module):
+        if name.isupper():
+            walk(getattr(module, name))
+    return found
+
+
+def _brand() -> dict:
+    brand = dict(_settings_module().BRAND)
+    brand["default_image"] = "images/lac.jpg"
+    return brand
