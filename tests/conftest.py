@@ -91,3 +91,17 @@ def browser():
         instance = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory):
+    """tests/tiny_site.py's programme published with publishconf.py (fingerprinted,
+    precompressed, checked), once for the session: (output dir, publish result)."""
+    from tiny_site import publish_tiny_programme
+
+    output, result = publish_tiny_programme(
+        tmp_path_factory.mktemp("published"),
+        image_cache=tmp_path_factory.getbasetemp() / "tiny-image-cache",
+    )
+    assert result["ok"], result.get("report")
+    return output, result

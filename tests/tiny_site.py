@@ -90,7 +90,9 @@ def write_tiny_programme(content: Path, signup_stand_in: bool = False) -> Path:
     return content
 
 
-def publish_tiny_programme(base: Path, **overrides) -> tuple[Path, dict]:
+def publish_tiny_programme(
+    base: Path, image_cache: Path | None = None, **overrides
+) -> tuple[Path, dict]:
     """Publish the tiny programme with publishconf.py into base/output.
 
     The header links to /inscription/, which the signup plugin writes; while that
@@ -99,13 +101,22 @@ def publish_tiny_programme(base: Path, **overrides) -> tuple[Path, dict]:
     from publish import publish
 
     content = write_tiny_programme(base / "content")
-    settings = {"PATH": str(content), "BRAND": _brand(), **overrides}
+    settings = {**tiny_settings(content, image_cache), **overrides}
     output = base / "output"
     result = publish(ROOT / "publishconf.py", output, overrides=settings)
     if not result["ok"] and any("/inscription/" in e for e in result["errors"]):
         write_tiny_programme(content, signup_stand_in=True)
         result = publish(ROOT / "publishconf.py", output, overrides=settings)
     return output, result
+
+
+def tiny_settings(content: Path, image_cache: Path | None = None) -> dict:
+    """Overrides building the tiny programme: JPEG only (AVIF encoding would dominate
+    the test's time; the image pipeline has its own tests)."""
+    images = {"formats": ["jpeg"]}
+    if image_cache:
+        images["cache_dir"] = str(image_cache)
+    return {"PATH": str(content), "BRAND": _brand(), "IMAGES": images}
 
 
 def _settings_module():
