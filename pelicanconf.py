@@ -17,7 +17,16 @@ LOCALE = ("C",)  # French dates come from Babel, never from the machine's locale
 PATH = "content"
 THEME = str(ROOT / "theme")
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["programme", "images", "posters", "charts", "seo", "search", "sitemap"]
+PLUGINS = [
+    "programme",
+    "images",
+    "posters",
+    "charts",
+    "seo",
+    "search",
+    "sitemap",
+    "podcast",  # after "programme": it completes the episodes programme reads
+]
 
 # The brand: everything a second programme changes to reuse the theme.
 BRAND = {
@@ -108,3 +117,42 @@ SEARCH = {"index": True}
 # Campaign posters (plugins/posters, see docs/campaigns.md). QR codes need an absolute
 # address: SITEURL when it is one (publishconf.py), otherwise this public address.
 POSTERS = {"public_url": "https://venez-vivre.example.org", "print_size_mm": (297, 420)}
+
+# The podcast show (plugins/podcast, see docs/podcast.md): the channel of
+# /podcast/feed.xml and the /podcast/ page. Checked at build time against Apple's rules.
+PODCAST = {
+    "title": "Venez vivre, le podcast",
+    "description": (
+        "Ils ont quitté Paris, Lyon ou Bruxelles pour Dijon, Besançon ou le Morvan. Chaque "
+        "mois, une personne installée en Bourgogne-Franche-Comté raconte son déménagement : "
+        "le déclic, le travail, le logement, la vie de tous les jours, avec le chargé "
+        "d’accueil qui l’a accompagnée."
+    ),
+    "author": "Région Bourgogne-Franche-Comté",
+    "owner": {"name": "Région Bourgogne-Franche-Comté", "email": "podcast@venez-vivre.example.org"},
+    "artwork": "images/podcast.jpg",  # square RGB JPEG or PNG, 1400 to 3000 px
+    "category": "Society & Culture",  # Apple's list: plugins/podcast/show.py
+    "subcategory": "Places & Travel",
+    "language": "fr",
+    "explicit": False,
+    "type": "episodic",
+    "copyright": "© 2025 Région Bourgogne-Franche-Comté",
+    "host": "Léa Martin",
+    "subscribe": [
+        {"label": "Apple Podcasts", "url": "https://podcasts.apple.com/fr/podcast/id0000000000"},
+        {"label": "Spotify", "url": "https://open.spotify.com/show/0000000000000000000000"},
+        {"label": "Deezer", "url": "https://www.deezer.com/fr/show/0000000"},
+        {"label": "Podcast Addict", "url": "https://podcastaddict.com/podcast/0000000"},
+    ],
+    "funding": None,  # {"url": "https://…", "text": "Soutenir le podcast"}
+    "locked": True,
+    "location": {
+        "name": "Bourgogne-Franche-Comté",
+        "lat": 47.28,
+        "lon": 5.0,
+        "osm": "R3792883",
+        "country": "fr",
+    },
+    # Absolute addresses in the feed of a development build (SITEURL is empty).
+    "dev_site_url": "http://127.0.0.1:8000",
+}
