@@ -1,0 +1,65 @@
+"""QR codes of the posters, made with segno: SVG for print, PNG for screens."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+import segno
+
+# M (15 % of the code can be damaged) is the usual choice for posters: a scratched or
+# partly covered code still scans, and the code stays small enough to scan from afar.
+ERROR_LEVEL = "m"
+BORDER = 4  # the quiet zone the QR standard requires, in modules
+
+
+def make(url: str) -> segno.QRCode:
+    return segno.make(url, error=ERROR_LEVEL, micro=False, boost_error=False)
+
+
+def png_size(url: str, scale: int) -> int:
+    return make(url).symbol_size(scale=scale, border=BORDER)[0]
+
+
+def png(url: str, scale: int = 8) -> bytes:
+    buffer = io.BytesIO()
+    make(url).save(buffer, kind="png", scale=scale, border=BORDER)
+    return buffer.getvalue()
+
+
+def svg(url: str, short_url: str) -> bytes:
+    """A vector QR code with the short address printed under it, for the printer.
+
+    segno draws the code; it is nested in a taller SVG that adds the address, sized
+    to the code's width so that the file can be scaled to any size as one piece.
+    """
+    code = make(url)
+    size = code.symbol_size(scale=1, border=BORDER)[0]
+    buffer = io.BytesIO()
+    code.save(
+        buffer,
+        kind="svg",
+        scale=1,
+        border=BORDER,
+        xmldecl=False,
+        svgns=False,
+        omitsize=True,
+        nl=False,
+    )
+    inner = buffer.getvalue().decode("utf-8")
+    # Fit the address to the code's width (an average glyph is about 0.6 em wide).
+    usable = size - 2 * BORDER
+    font_size = round(min(4.0, usable / (0.6 * max(len(short_url), 1))), 2)
+    height = size + round(font_size * 1.6, 2)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {height}" '
+        f'width="{size * 4}mm" height="{round(height * 4, 2)}mm">'
+        f"<title>QR code : {escape(short_url)}</title>"
+        f"<desc>{escape(url)}</desc>"
+        f'<rect width="{size}" height="{height}" fill="#fff"/>'
+        + inner.replace("<svg ", f'<svg x="0" y="0" width="{size}" height="{size}" ', 1)
+        + f'<text x="{size / 2}" y="{size + font_size * 0.6}" text-anchor="middle" '
+        f'font-family="DejaVu Sans, Arial, Helvetica, sans-serif" font-size="{font_size}" '
+        f'fill="#000">{escape(short_url)}</text></svg>\n'
+    ).encode("utf-8")
