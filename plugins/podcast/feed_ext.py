@@ -17,8 +17,9 @@ around, each a reason for Apple to refuse a feed or for an app to misbehave:
   requires the byte size and writes it; a `length="None"` left by anything else stops
   the feed instead of shipping it.
 - `itunes_image()` silently drops a URL that does not end in .jpg or .png (a derivative
-  URL with a query string, a .jpeg…), so the feed has no artwork at all. `image()` here
-  raises on a URL Apple would refuse, and writes the tag otherwise.
+  URL with a cache-busting query string, a .jpeg…), so the feed goes out with no artwork
+  and Apple refuses it. `image()` here raises on such a URL, naming it, and writes the
+  tag otherwise.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def check_image_url(url: str) -> str:
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"image URL must be absolute (http or https): {url!r}")
-    if not parts.path.lower().endswith((".jpg", ".png")):
+    if parts.query or parts.fragment or not parts.path.lower().endswith((".jpg", ".png")):
         raise ValueError(f"image URL must end in .jpg or .png for Apple Podcasts: {url!r}")
     return url
 

@@ -56,7 +56,7 @@ class PodcastGenerator(Generator):
                 'list "programme" before "podcast" in PLUGINS.'
             )
         episodes = self.context["episodes"]
-        if not episodes and not self.settings.get("PODCAST"):
+        if not episodes:  # no feed without episodes; the show is checked with the first
             return
         content = Path(self.path)
         show = read_show(self.settings, content, BUILD_ERRORS)

@@ -204,6 +204,14 @@ def base_url(settings: dict, errors) -> str:
     """Feeds need absolute URLs. SITEURL is empty in development builds, where the
     development server's address stands in (PODCAST["dev_site_url"])."""
     siteurl = (settings.get("SITEURL") or "").rstrip("/")
+    if settings.get("PODCAST_REQUIRE_HTTPS") and not siteurl.startswith("https://"):
+        errors.add(
+            SETTINGS_SOURCE,
+            "SITEURL",
+            "pour publier le podcast, SITEURL doit être l’adresse publique du site en "
+            f"https:// (par exemple https://venez-vivre.example.org), trouvé « {siteurl} ».",
+        )
+        return siteurl or "https://invalid"
     if urlsplit(siteurl).scheme in ("http", "https"):
         return siteurl
     if siteurl:
