@@ -14,3 +14,6 @@ SIGNUP_ENDPOINT = os.environ.get(
     "SIGNUP_ENDPOINT", "https://inscriptions.venez-vivre.example.org/inscriptions"
 )
 SIGNUP_REQUIRE_HTTPS = True  # plugins/signup refuses to build with a missing or http endpoint
+# plugins/podcast refuses to publish a feed whose addresses are not absolute https://
+# (SITEURL): podcast apps keep the enclosure and artwork URLs they are given.
+PODCAST_REQUIRE_HTTPS = True
