@@ -1,74 +1,34 @@
 """Images: every image the site shows goes through here; no source is served as is.
 
-Templates call `picture(src, alt, slot, eager)` and `image_url(src, width)`.
-This first version writes resized, metadata-free JPEG derivatives per layout slot;
-the full pipeline (AVIF/WebP, srcset, cache, parallel) replaces its internals
-without changing that interface.
+Templates call:
+- `picture(src, alt, slot, eager=False, css_class=None, source=None)`: a <picture> with
+  AVIF, WebP and JPEG (or PNG) derivatives for a layout slot of the theme's CSS;
+- `image_url(src, width)`: the URL of an opaque JPEG derivative (feeds, artwork);
+- `share_meta(title, description)`: Open Graph / Twitter tags and the page's 1200 × 630
+  share image.
+
+Markdown body images (`![alt](images/x.jpg)`) are turned into the same <picture>.
+See docs/images.md. Modules: config (settings), pipeline (pure image functions, run in
+worker processes), social (share cards), plugin (Pelican signals, cache, publishing).
 """
 
 from __future__ import annotations
 
-import hashlib
+import sys
 from pathlib import Path
 
-from markupsafe import Markup, escape
-from pelican import signals
-from PIL import Image, ImageOps
-
-# Layout slots: the widest rendering of each in the theme's CSS, and its `sizes`.
-SLOTS = {
-    "hero": (1600, "100vw"),
-    "card": (640, "(min-width: 60em) 30vw, (min-width: 40em) 45vw, 100vw"),
-    "poster": (900, "(min-width: 60em) 30vw, 100vw"),
-    "portrait": (320, "8rem"),
-    "body": (1200, "(min-width: 48em) 46rem, 100vw"),
-    "episode": (600, "(min-width: 48em) 18rem, 60vw"),
-}
-
-_state: dict = {}
-
-
-def initialise(pelican) -> None:
-    _state.update(content=Path(pelican.settings["PATH"]), output=Path(pelican.output_path))
-    _state["siteurl"] = pelican.settings.get("SITEURL", "")
-    _state["written"] = {}
-    pelican.settings.setdefault("JINJA_GLOBALS", {}).update(picture=picture, image_url=image_url)
-
-
-def _derivative(src: str, width: int) -> tuple[str, int, int]:
-    key = (src, width)
-    if key in _state["written"]:
-        return _state["written"][key]
-    source = _state["content"] / src
-    data = source.read_bytes()
-    digest = hashlib.sha256(data + str(width).encode()).hexdigest()[:10]
-    with Image.open(source) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
-        if image.width > width:
-            image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
-        name = f"images/{Path(src).stem}-{image.width}-{digest}.jpg"
-        target = _state["output"] / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        image.save(target, "JPEG", quality=82, optimize=True, progressive=True)
-        result = (f"{_state['siteurl']}/{name}", image.width, image.height)
-    _state["written"][key] = result
-    return result
-
-
-def image_url(src: str, width: int = 1200) -> str:
-    return _derivative(src, width)[0]
-
-
-def picture(src: str, alt: str, slot: str = "body", eager: bool = False, css_class=None):
-    width, sizes = SLOTS[slot]
-    url, w, h = _derivative(src, width)
-    loading = 'fetchpriority="high"' if eager else 'loading="lazy" decoding="async"'
-    klass = f' class="{escape(css_class)}"' if css_class else ""
-    return Markup(
-        f'<img src="{escape(url)}" alt="{escape(alt or "")}" width="{w}" height="{h}" '
-        f'sizes="{sizes}" {loading}{klass}>'
-    )
+# Worker processes import this package by name: make sure they can find it.
+_PLUGINS = str(Path(__file__).resolve().parent.parent)
+if _PLUGINS not in sys.path:
+    sys.path.append(_PLUGINS)
 
 
 def register():
-    signals.initialized.connect(initialise)
+    from pelican import signals
+
+    from . import plugin
+
+    signals.initialized.connect(plugin.initialised)
+    signals.content_object_init.connect(plugin.rewrite_body_images)
+    signals.all_generators_finalized.connect(plugin.check_used_images)
+    signals.finalized.connect(plugin.finalise)
