@@ -19,9 +19,9 @@ from markupsafe import Markup, escape
 from pelican import signals
 from programme.text import number_fr
 
-WIDTH = 360  # viewBox width; rendered 288–480 px wide (see .chart in site.css)
+WIDTH = 340  # viewBox width; rendered 288–480 px wide (see .chart in site.css)
 LABEL_SIZE = 15
-NOTE_SIZE = 13
+NOTE_SIZE = 14
 BAR_HEIGHT = 24
 ROW_GAP = 14
 
@@ -106,6 +106,8 @@ def render_bars(chart: Chart) -> str:
 
 def _share(part: float, whole: float) -> str:
     share = part / whole * 100
+    if 0 < share < 0.1:
+        return "moins de 0,1 %"  # "0,0 %" would read as nobody
     return f"{number_fr(share, 1 if share < 10 else 0)} %"
 
 
