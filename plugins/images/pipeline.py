@@ -341,7 +341,7 @@ def _no_larger_than_source(image, fmt, data, task) -> bytes:
     not (only happens with small sources already compressed hard, or pure noise)."""
     if not task.source_bytes or len(data) <= task.source_bytes or fmt == "png":
         return data
-    start = task.quality[fmt] if fmt in task.quality else 80
+    start = task.quality.get(fmt, 80)
     smallest = data
     for quality in [*range(start - 10, 9, -10), 5]:
         data = encode(image.copy(), fmt, {**task.quality, fmt: quality}, task.kind)
