@@ -17,3 +17,19 @@ SIGNUP_REQUIRE_HTTPS = True  # plugins/signup refuses to build with a missing or
 # plugins/podcast refuses to publish a feed whose addresses are not absolute https://
 # (SITEURL): podcast apps keep the enclosure and artwork URLs they are given.
 PODCAST_REQUIRE_HTTPS = True
+
+# `make deploy` (tools/deploy.py, docs/publishing.md): where the published site goes.
+# Targets come from the environment so that a fork does not deploy onto ours.
+DEPLOY = {
+    "method": os.environ.get("DEPLOY_METHOD", "rsync"),
+    "rsync": {
+        "target": os.environ.get("DEPLOY_RSYNC_TARGET", ""),  # user@host:/srv/venez-vivre/
+        "ssh": os.environ.get("DEPLOY_SSH", "ssh"),
+    },
+    "s3": {
+        "bucket": os.environ.get("DEPLOY_S3_BUCKET", ""),
+        "prefix": os.environ.get("DEPLOY_S3_PREFIX", ""),
+        "endpoint_url": os.environ.get("DEPLOY_S3_ENDPOINT") or None,  # any S3-compatible
+        "region": os.environ.get("DEPLOY_S3_REGION") or None,
+    },
+}
