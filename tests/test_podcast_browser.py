@@ -1,0 +1,158 @@
+"""The podcast pages in headless Chromium: chapters and transcript times seek the player,
+the feed address copies, all under a strict Content-Security-Policy."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import re
+import threading
+
+import pytest
+from conftest import QuietHandler, free_port
+
+pytestmark = pytest.mark.browser
+CSP = "default-src 'self'"
+EPISODE = "/podcast/dijon-a-1-h-35-de-paris/"
+
+
+class RangeHandler(QuietHandler):
+    """Byte ranges, as any real web server (and Apple Podcasts) needs: browsers only seek
+    in audio served with them. http.server has none."""
+
+    def send_head(self):
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        path = self.translate_path(self.path)
+        if not match or not os.path.isfile(path):
+            return super().send_head()
+        size = os.path.getsize(path)
+        start = int(match.group(1))
+        end = min(int(match.group(2)) if match.group(2) else size - 1, size - 1)
+        if start >= size:
+            self.send_error(416)
+            return None
+        handle = open(path, "rb")  # noqa: SIM115 - closed by copyfile's caller
+        handle.seek(start)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        self._remaining = end - start + 1
+        return handle
+
+    def copyfile(self, source, outputfile):
+        remaining = getattr(self, "_remaining", None)
+        if remaining is None:
+            return super().copyfile(source, outputfile)
+        # The browser cancels ranges it no longer needs.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            outputfile.write(source.read(remaining))
+
+
+@pytest.fixture(scope="module")
+def podcast_url(demo_site):
+    handler = type("Handler", (RangeHandler,), {"extra_headers": {"Content-Security-Policy": CSP}})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", free_port()), functools.partial(handler, directory=str(demo_site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    yield page
+    context.close()
+
+
+def _audio_requests(page):
+    requests = []
+    page.on("request", lambda r: r.url.endswith(".mp3") and requests.append(r.url))
+    return requests
+
+
+def test_chapter_seeks_the_player(page, podcast_url):
+    audio_requests = _audio_requests(page)
+    page.goto(podcast_url + EPISODE)
+    page.wait_for_load_state("networkidle")
+    assert audio_requests == []  # preload="none": nothing downloaded before asked
+    chapter = page.locator(".chapter-link").nth(2)
+    start = float(chapter.get_attribute("data-start"))
+    assert start > 30
+    chapter.click()
+    page.wait_for_function(
+        f"() => document.querySelector('audio').currentTime >= {start}", timeout=15000
+    )
+    assert page.evaluate("document.querySelector('audio').currentTime") < start + 5
+    assert page.url == podcast_url + EPISODE  # the link was not followed
+    page.wait_for_function(
+        "() => document.querySelectorAll('.chapter-link')[2]"
+        ".getAttribute('aria-current') === 'true'"
+    )
+    assert page.locator(".chapter-link[aria-current]").count() == 1
+    assert page.problems == []  # nothing blocked by the CSP, no script error
+
+
+def test_transcript_time_seeks_the_player(page, podcast_url):
+    page.goto(podcast_url + EPISODE)
+    link = page.locator(".transcript-time").nth(3)
+    start = float(link.get_attribute("data-start"))
+    link.click()
+    page.wait_for_function(
+        f"() => document.querySelector('audio').currentTime >= {start}", timeout=15000
+    )
+    assert page.problems == []
+
+
+def test_without_javascript_links_open_the_audio_at_that_time(browser, podcast_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(podcast_url + EPISODE)
+    href = page.locator(".chapter-link").nth(1).get_attribute("href")
+    start = page.locator(".chapter-link").nth(1).get_attribute("data-start")
+    assert href.endswith(f".mp3#t={start}")
+    page.goto(podcast_url + "/podcast/")
+    assert page.locator("button[data-copy]").is_hidden()  # nothing to click that fails
+    assert page.locator("#feed-url").input_value().endswith("/podcast/feed.xml")
+    context.close()
+
+
+def test_copy_feed_address(browser, podcast_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(podcast_url + "/podcast/")
+    button = page.get_by_role("button", name="Copier l’adresse")
+    button.click()
+    page.wait_for_function("() => document.querySelector('.copy-status').textContent !== ''")
+    assert "Adresse copiée" in page.locator(".copy-status").text_content()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#feed-url").input_value()
+    assert copied.endswith("/podcast/feed.xml") and copied.startswith("http")
+    context.close()
+
+
+def test_podcast_pages_show_what_listeners_need(demo_site):
+    index = (demo_site / "podcast" / "index.html").read_text(encoding="utf-8")
+    for label in ("Apple Podcasts", "Spotify", "Deezer", "Podcast Addict", "Flux RSS"):
+        assert f">{label}</a>" in index
+    episode = (demo_site / EPISODE.strip("/") / "index.html").read_text(encoding="utf-8")
+    assert 'preload="none"' in episode
+    assert 'Durée</dt><dd><time datetime="PT1M23S">1 min 23 s</time>' in episode
+    assert '<strong class="speaker">Claire Moreau :</strong>' in episode  # transcript
+    assert "Camille Roussel</span>, chargée d’accueil de Dijon Métropole" in episode
+    assert 'href="/territoires/dijon-metropole/"' in episode
+    assert 'rel="next"' in episode and 'rel="prev"' not in episode  # the first episode
+    territory = (demo_site / "territoires" / "dijon-metropole" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert 'href="/podcast/dijon-a-1-h-35-de-paris/"' in territory
