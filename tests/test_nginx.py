@@ -1,0 +1,175 @@
+"""deploy/nginx.conf serving the published tiny programme: Debian's nginx, started by
+the test as the current user on a free loopback port with a temporary prefix. Checks
+the security headers, cache lifetimes, precompressed files, redirects and MIME types."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import free_port
+from publish import LONG_CACHE, SHORT_CACHE, content_security_policy, render_nginx_conf
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+pytestmark = pytest.mark.skipif(not NGINX, reason="nginx is not installed (.ci/run installs it)")
+PRODUCTION = {"SIGNUP_ENDPOINT": "https://inscriptions.venez-vivre.example.org/inscriptions"}
+CSP = content_security_policy(PRODUCTION)
+
+MAIN_CONF = """\
+{user}
+worker_processes 1;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/client;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    sendfile on;
+    include {prefix}/site.conf;
+}}
+"""
+
+
+@pytest.fixture(scope="module")
+def nginx(published_site, tmp_path_factory):
+    """(base URL host, port, site root) of nginx serving a copy of the published site."""
+    output, _ = published_site
+    prefix = tmp_path_factory.mktemp("nginx")
+    root = prefix / "site"
+    shutil.copytree(output, root)
+    # Files of the types under test that the tiny programme does not have.
+    (root / "transcripts").mkdir(exist_ok=True)
+    (root / "transcripts" / "episode.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    (root / "images" / "essai-480-0123456789.avif").write_bytes(b"\0\0\0\x1cftypavif")
+    shutil.copyfile("/etc/nginx/mime.types", prefix / "mime.types")
+    port = free_port()
+    site_conf = render_nginx_conf(root, CSP, listen=[f"127.0.0.1:{port}"], server_name="localhost")
+    (prefix / "site.conf").write_text(site_conf, encoding="utf-8")
+    # As root (CI), workers would switch to `nobody`, who cannot read pytest's tmp dirs.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (prefix / "nginx.conf").write_text(MAIN_CONF.format(prefix=prefix, user=user), encoding="utf-8")
+    check = subprocess.run(
+        [NGINX, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
+    process = subprocess.Popen(
+        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("HEAD", "/")
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield port, root
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def get(port, path, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", path, headers=headers or {})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response, body
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def assert_security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        assert response.getheader(name) == value, name
+    assert "camera=()" in response.getheader("Permissions-Policy")
+
+
+def test_pages_have_security_headers_and_a_short_cache(nginx):
+    port, root = nginx
+    for path in ("/", "/territoires/val-d-alpha/", "/recherche/"):
+        response, body = get(port, path)
+        assert response.status == 200, path
+        assert response.getheader("Content-Type") == "text/html; charset=utf-8"
+        assert response.getheader("Cache-Control") == SHORT_CACHE
+        assert_security_headers(response)
+        assert body == (root / path.lstrip("/") / "index.html").read_bytes()
+
+
+def test_fingerprinted_assets_are_immutable(nginx, published_site):
+    port, _ = nginx
+    _, result = published_site
+    for old, new in result["fingerprinted"].items():
+        response, _ = get(port, new)
+        assert response.status == 200, new
+        assert response.getheader("Cache-Control") == LONG_CACHE, new
+        assert_security_headers(response)
+        expected = "text/css" if new.endswith(".css") else "application/javascript"
+        assert response.getheader("Content-Type").startswith(expected)
+        assert get(port, old)[0].status == 404  # the unfingerprinted name is gone
+
+
+def test_precompressed_files_are_served_to_browsers_that_accept_them(nginx):
+    port, root = nginx
+    response, body = get(port, "/", {"Accept-Encoding": "gzip"})
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert body == (root / "index.html.gz").read_bytes()
+    assert gzip.decompress(body) == (root / "index.html").read_bytes()
+    plain, _ = get(port, "/")
+    assert plain.getheader("Content-Encoding") is None
+
+
+def test_renamed_page_redirects_keeping_the_campaign_parameters(nginx):
+    port, _ = nginx
+    query = "?utm_source=affiche&utm_medium=print&utm_campaign=automne&utm_content=2"
+    for old in ("/territoires/ancien-alpha/", "/territoires/ancien-alpha"):
+        response, _ = get(port, old + query)
+        assert response.status == 301, old
+        assert response.getheader("Location") == "/territoires/val-d-alpha/" + query
+        assert_security_headers(response)
+
+
+def test_mime_types_of_feed_subtitles_and_avif(nginx):
+    port, _ = nginx
+    feed, body = get(port, "/podcast/feed.xml")
+    assert feed.status == 200
+    assert feed.getheader("Content-Type").startswith("application/rss+xml")
+    assert feed.getheader("Cache-Control") == SHORT_CACHE
+    assert_security_headers(feed)
+    assert body.startswith(b"<?xml")
+    subtitles, _ = get(port, "/transcripts/episode.vtt")
+    assert subtitles.getheader("Content-Type").startswith("text/vtt")
+    image, _ = get(port, "/images/essai-480-0123456789.avif")
+    assert image.getheader("Content-Type") == "image/avif"
+    assert image.getheader("Cache-Control") == LONG_CACHE
+
+
+def test_missing_page_is_the_site_404_and_server_files_are_hidden(nginx):
+    port, root = nginx
+    response, body = get(port, "/nulle-part/")
+    assert response.status == 404
+    assert body == (root / "404.html").read_bytes()
+    assert_security_headers(response)
+    for path in ("/_redirects", "/_redirects.nginx", "/_headers"):
+        assert get(port, path)[0].status == 404, path
