@@ -117,6 +117,9 @@ SEARCH = {"index": True}
 # Campaign posters (plugins/posters, see docs/campaigns.md). QR codes need an absolute
 # address: SITEURL when it is one (publishconf.py), otherwise this public address.
 POSTERS = {"public_url": "https://venez-vivre.example.org", "print_size_mm": (297, 420)}
+# Territory map: the region's outline bundled in plugins/programme/data/ (Natural Earth,
+# public domain), with Paris for reference. See docs/campaigns.md.
+MAP = {"outline": "bourgogne-franche-comte", "reference": ("Paris", 48.8566, 2.3522)}
 
 # The podcast show (plugins/podcast, see docs/podcast.md): the channel of
 # /podcast/feed.xml and the /podcast/ page. Checked at build time against Apple's rules.

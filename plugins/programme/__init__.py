@@ -15,6 +15,7 @@ from pelican import signals
 from . import text
 from .errors import BUILD_ERRORS
 from .generator import ProgrammeGenerator
+from .maps import configure as configure_map
 from .maps import territory_map
 from .reader import relative_source, set_content_path, use_content_reader
 
@@ -50,6 +51,7 @@ def initialise(pelican) -> None:
     set_content_path(pelican.settings["PATH"])
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(territory_map=territory_map)
+    configure_map(pelican.settings)
     pelican_logger = logging.getLogger("pelican")
     if _HANDLER not in pelican_logger.handlers:
         pelican_logger.addHandler(_HANDLER)

@@ -1,17 +1,78 @@
-"""Location maps drawn at build time as inline SVG: no tiles, no third-party script.
+"""Territory maps drawn at build time as inline SVG: no tiles, no third-party script.
 
-A clean schematic: the territories' points on an equirectangular projection
-corrected for latitude, the programme's area as a soft hull around them, and Paris
+The programme's region is drawn from a bundled outline (setting `MAP["outline"]`: a
+GeoJSON file of the region and its départements; the demo's is derived from Natural
+Earth, public domain, by tools/derive_region_outline.py). Without an outline the
+map falls back to a schematic: a soft hull around the territories. Paris is drawn
 as the reference every visitor has in mind.
+
+Projection: equirectangular, longitudes scaled by the cosine of the mid latitude —
+exact enough at a region's scale, and a pure function of the coordinates.
+
+Territory names are long ("Pays de Montbéliard Agglomération") and some territories
+are close (Belfort and Montbéliard are 15 km apart): written on a 320 px map they
+cannot all be legible without overlapping. So each territory is a numbered marker,
+and the legend under the map (an ordered list of links) gives the names. Markers
+that would overlap are nudged apart, with a leader line to their true place. Sizes
+are in viewBox units chosen so that a number is about 12 px high on a 320 px phone.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import math
+from pathlib import Path
 
 from markupsafe import Markup, escape
 
+logger = logging.getLogger(__name__)
+
 PARIS = ("Paris", 48.8566, 2.3522)
+BUNDLED = Path(__file__).parent / "data"
+WIDTH = 300  # viewBox width: drawn 288 px wide on a 320 px phone, so 1 unit ≈ 1 px
+PAD = 12
+FONT = 13  # marker numbers, in viewBox units (site.css sets the same on .map text)
+RADIUS = 10  # markers: a 20 px disc holds a two-digit number and is easy to tap
+
+_config: dict = {"outline": None, "reference": PARIS}
+
+
+def configure(settings: dict) -> None:
+    """Read `MAP` once per build: {"outline": path or bundled name, "reference":
+    (name, lat, lon) or None}."""
+    conf = settings.get("MAP") or {}
+    _config["reference"] = conf.get("reference", PARIS)
+    _config["outline"] = load_outline(conf["outline"]) if conf.get("outline") else None
+
+
+def load_outline(name_or_path) -> dict:
+    path = Path(name_or_path)
+    if not path.is_file():
+        path = BUNDLED / f"{name_or_path}.geojson"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in BUNDLED.glob("*.geojson")))
+        raise ValueError(
+            f'MAP["outline"]: no file {name_or_path!r} (bundled outlines: {known or "none"})'
+        )
+    data = json.loads(path.read_text(encoding="utf-8"))
+    region, departments = [], []
+    for feature in data.get("features", []):
+        rings = _rings(feature["geometry"])
+        kind = feature.get("properties", {}).get("kind")
+        (departments if kind == "department" else region).extend(rings)
+    return {"region": region, "departments": departments, "name": data.get("name")}
+
+
+def _rings(geometry: dict) -> list[list[tuple[float, float]]]:
+    """Outer rings as (lat, lon) lists; holes are not needed at this scale."""
+    if geometry["type"] == "Polygon":
+        polygons = [geometry["coordinates"]]
+    elif geometry["type"] == "MultiPolygon":
+        polygons = geometry["coordinates"]
+    else:
+        return []
+    return [[(lat, lon) for lon, lat in polygon[0]] for polygon in polygons]
 
 
 def _hull(points):
@@ -35,59 +96,143 @@ def _hull(points):
     return lower[:-1] + upper[:-1]
 
 
-def territory_map(territories, highlight=None, siteurl="", width=360, title=None):
-    """An accessible SVG map; each territory links to its page."""
+# -- markers ------------------------------------------------------------------------------
+
+
+def spread_markers(points: list[tuple[float, float]], width: float, height: float):
+    """Nudge markers that would overlap apart (pairwise repulsion), inside the frame.
+
+    Returns the drawn positions, in order; a marker moved away from its place gets a
+    leader line back to it. Deterministic: same input, same map.
+    """
+    moved = [list(p) for p in points]
+    minimum = 2 * RADIUS + 1.5
+    for _ in range(200):
+        clash = False
+        for i in range(len(moved)):
+            for j in range(i + 1, len(moved)):
+                dx = moved[j][0] - moved[i][0]
+                dy = moved[j][1] - moved[i][1]
+                distance = math.hypot(dx, dy)
+                if distance >= minimum:
+                    continue
+                clash = True
+                if distance < 1e-6:  # same place: separate along a fixed direction
+                    dx, dy, distance = 1.0, -1.0, math.sqrt(2)
+                push = (minimum - distance) / 2 + 0.05
+                ux, uy = dx / distance, dy / distance
+                moved[i][0] -= ux * push
+                moved[i][1] -= uy * push
+                moved[j][0] += ux * push
+                moved[j][1] += uy * push
+        for m in moved:
+            m[0] = min(max(m[0], RADIUS + 1), width - RADIUS - 1)
+            m[1] = min(max(m[1], RADIUS + 1), height - RADIUS - 1)
+        if not clash:
+            break
+    return [(round(x, 1), round(y, 1)) for x, y in moved]
+
+
+# -- drawing --------------------------------------------------------------------------------
+
+
+def territory_map(territories, highlight=None, siteurl="", width=WIDTH, title=None):
+    """An accessible SVG map and its legend; each marker and legend entry links to its
+    territory's page."""
     located = [t for t in territories if t.location]
     if not located:
         return ""
-    places = [(t.location.lat, t.location.lon) for t in located] + [PARIS[1:]]
+    outline = _config["outline"]
+    reference = _config["reference"]
+    places = [(t.location.lat, t.location.lon) for t in located]
+    if reference:
+        places.append(tuple(reference[1:]))
+    if outline:
+        places += [p for ring in outline["region"] for p in ring]
     mid_lat = sum(p[0] for p in places) / len(places)
     kx = math.cos(math.radians(mid_lat))
     xs = [lon * kx for _lat, lon in places]
     ys = [-lat for lat, _lon in places]
-    pad = 0.35
-    min_x, max_x, min_y, max_y = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
-    scale = width / (max_x - min_x)
-    height = round((max_y - min_y) * scale)
+    min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
+    if not outline:  # the hull needs room around the outermost points
+        min_x, max_x, min_y, max_y = min_x - 0.35, max_x + 0.35, min_y - 0.35, max_y + 0.35
+    scale = (width - 2 * PAD) / max(max_x - min_x, 1e-6)
+    height = round((max_y - min_y) * scale + 2 * PAD)
 
     def project(lat, lon):
-        return round((lon * kx - min_x) * scale, 1), round((-lat - min_y) * scale, 1)
+        return round((lon * kx - min_x) * scale + PAD, 1), round((-lat - min_y) * scale + PAD, 1)
 
-    hull = _hull([project(t.location.lat, t.location.lon) for t in located])
     name = title or (
         f"Carte : {highlight.title} parmi les territoires du programme"
         if highlight
         else "Carte des territoires du programme"
     )
-    desc = "Position de chaque territoire, et de Paris pour repère. " + "; ".join(
-        f"{t.title} ({t.location.lat:.2f} N, {t.location.lon:.2f} E)" for t in located
+    where = f" en {outline['name']}" if outline and outline.get("name") else ""
+    desc = f"Position de chaque territoire{where}" + (
+        f", et de {reference[0]} pour repère. " if reference else ". "
     )
+    desc += "; ".join(
+        f"{number}. {t.title} ({t.location.lat:.2f} N, {t.location.lon:.2f} E)"
+        for number, t in enumerate(located, 1)
+    )
+    key = highlight.slug if highlight is not None else "all"
     parts = [
-        f'<svg class="map" viewBox="0 0 {width} {height}" role="group" '
-        f'aria-labelledby="map-title-{id(highlight)}">',
-        f'<title id="map-title-{id(highlight)}">{escape(name)}</title>',
+        f'<figure class="map-figure"><svg class="map" viewBox="0 0 {width} {height}" '
+        f'role="group" aria-labelledby="map-title-{key}">',
+        f'<title id="map-title-{key}">{escape(name)}</title>',
         f"<desc>{escape(desc)}</desc>",
     ]
-    if len(hull) >= 3:
-        points = " ".join(f"{x},{y}" for x, y in hull)
-        parts.append(f'<polygon class="map-area" points="{points}" aria-hidden="true"/>')
-    px, py = project(*PARIS[1:])
-    parts.append(
-        f'<g class="map-paris" aria-hidden="true"><circle cx="{px}" cy="{py}" r="4"/>'
-        f'<text x="{px + 7}" y="{py + 4}">Paris</text></g>'
-    )
-    for territory in located:
-        x, y = project(territory.location.lat, territory.location.lon)
+    if outline:
+        for klass, rings in (
+            ("map-area", outline["region"]),
+            ("map-department", outline["departments"]),
+        ):
+            for ring in rings:
+                points = " ".join(f"{x},{y}" for x, y in (project(*p) for p in ring))
+                parts.append(f'<polygon class="{klass}" points="{points}" aria-hidden="true"/>')
+    else:
+        hull = _hull([project(t.location.lat, t.location.lon) for t in located])
+        if len(hull) >= 3:
+            points = " ".join(f"{x},{y}" for x, y in hull)
+            parts.append(f'<polygon class="map-area" points="{points}" aria-hidden="true"/>')
+
+    if reference:
+        rx, ry = project(*reference[1:])
+        anchor, dx = ("start", 7) if rx < width / 2 else ("end", -7)
+        parts.append(
+            f'<g class="map-paris" aria-hidden="true"><circle cx="{rx}" cy="{ry}" r="3.5"/>'
+            f'<text x="{rx + dx}" y="{ry + FONT * 0.35}" text-anchor="{anchor}">'
+            f"{escape(reference[0])}</text></g>"
+        )
+    true_places = [project(t.location.lat, t.location.lon) for t in located]
+    drawn = spread_markers(true_places, width, height)
+    for number, (territory, (x0, y0), (x, y)) in enumerate(
+        zip(located, true_places, drawn, strict=True), 1
+    ):
         current = territory is highlight
         klass = "map-point is-current" if current else "map-point"
-        label = escape(territory.title)
-        anchor = "end" if x > width * 0.7 else "start"
-        dx = -8 if anchor == "end" else 8
+        leader = ""
+        if math.hypot(x - x0, y - y0) > 2:  # nudged apart: show where it really is
+            leader = (
+                f'<line class="map-leader" x1="{x0}" y1="{y0}" x2="{x}" y2="{y}"/>'
+                f'<circle class="map-spot" cx="{x0}" cy="{y0}" r="1.8"/>'
+            )
         parts.append(
             f'<a href="{escape(siteurl)}/{escape(territory.url)}" class="{klass}"'
             + (' aria-current="page"' if current else "")
-            + f'><circle cx="{x}" cy="{y}" r="{7 if current else 5}"/>'
-            f'<text x="{x + dx}" y="{y + 4}" text-anchor="{anchor}">{label}</text></a>'
+            + f' aria-label="{number}. {escape(territory.title)}">{leader}'
+            f'<circle cx="{x}" cy="{y}" r="{RADIUS}"/>'
+            f'<text x="{x}" y="{round(y + FONT * 0.36, 1)}" text-anchor="middle">{number}</text>'
+            "</a>"
         )
     parts.append("</svg>")
+    # The legend names what the numbers stand for: long names never crowd the map.
+    parts.append('<figcaption><ol class="map-legend">')
+    for territory in located:
+        current = ' aria-current="page"' if territory is highlight else ""
+        parts.append(
+            f'<li><a href="{escape(siteurl)}/{escape(territory.url)}"{current}>'
+            f"{escape(territory.title)}</a></li>"
+        )
+    parts.append("</ol></figcaption></figure>")
     return Markup("".join(parts))
