@@ -52,6 +52,9 @@ def nginx(published_site, tmp_path_factory):
     (root / "transcripts").mkdir(exist_ok=True)
     (root / "transcripts" / "episode.vtt").write_text("WEBVTT\n", encoding="utf-8")
     (root / "images" / "essai-480-0123456789.avif").write_bytes(b"\0\0\0\x1cftypavif")
+    feed = root / "podcast" / "feed.xml"  # written by plugins/podcast when there are episodes
+    if not feed.is_file():
+        feed.write_text('<?xml version="1.0"?><rss version="2.0"></rss>\n', encoding="utf-8")
     shutil.copyfile("/etc/nginx/mime.types", prefix / "mime.types")
     port = free_port()
     site_conf = render_nginx_conf(root, CSP, listen=[f"127.0.0.1:{port}"], server_name="localhost")
