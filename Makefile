@@ -8,7 +8,7 @@ OUTPUT ?= output
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve html publish test lint format clean audit
+.PHONY: serve html publish deploy bench-build test lint format clean audit
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,9 +36,18 @@ serve: $(STAMP)
 html: $(STAMP)
 	$(BIN)/python tools/build.py --settings $(SETTINGS) --output $(OUTPUT)
 
-## Production build with publishconf.py.
+## Production build with publishconf.py into a fresh directory, checked (links, CSP,
+## third parties), fingerprinted and precompressed; swapped into output/ only if all pass.
 publish: $(STAMP)
-	$(BIN)/python tools/build.py --settings publishconf.py --output $(OUTPUT)
+	$(BIN)/python tools/publish.py --settings publishconf.py --output $(OUTPUT)
+
+## Publish, then upload what changed (DEPLOY in publishconf.py: rsync over SSH or S3).
+deploy: publish
+	$(BIN)/python tools/deploy.py --settings publishconf.py --output $(OUTPUT)
+
+## Build speed at 10x and 50x the demo, beside plain Pelican and Hugo (prints figures).
+bench-build: $(STAMP)
+	$(BIN)/python bench/build_speed.py
 
 ## Lint (Ruff) and the whole test suite, browser tests included.
 test: $(STAMP) $(NPM_TEST)
