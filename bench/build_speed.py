@@ -1,0 +1,409 @@
+"""Build speed at scale: a synthetic programme at 10x and 50x the demo, built by
+venez-vivre, by plain Pelican (same Markdown, no plugins, default theme) and by Hugo
+(same Markdown, minimal templates), cold, warm (nothing changed) and after editing one
+testimonial. Prints wall times and peak memory. A benchmark, not a test.
+
+    .venv/bin/python bench/build_speed.py [--scales 10 50] [--only ours pelican hugo]
+                                          [--keep DIR] [--profile]
+
+Hugo comes from Debian's package: `apt-get install hugo` (not installed by CI); the
+script skips it when absent. --profile writes a cProfile of venez-vivre's warm build at
+the first scale and prints its top entries.
+
+Targets (issue 8): warm rebuild of the 10x site under 3 s and no slower than plain
+Pelican on the same content; cold build dominated by image encoding, everything else
+growing linearly (compare the warm column across scales); peak memory printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "content"
+PYTHON = sys.executable
+# The demo's size (content/): what "10x" multiplies.
+DEMO_COUNTS = {"territories": 11, "testimonials": 10, "episodes": 3, "news": 4, "campaigns": 2}
+DEMO_IMAGES = 10
+WORDS = (  # noqa: SIM905 — one readable block of words
+    "lac forêt gare TGV télétravail école crèche marché vignoble montagne rivière atelier "
+    "coworking hôpital université quartier maison jardin vélo tramway citadelle musée "
+    "festival fromagerie randonnée association emploi logement entreprise artisan santé "
+    "famille voisin village centre-ville patrimoine canal plateau saison"
+).split()
+
+
+# -- the synthetic programme -----------------------------------------------------------
+def sentence(rng: random.Random, n: int = 14) -> str:
+    words = [rng.choice(WORDS) for _ in range(n)]
+    return (" ".join(words)).capitalize() + "."
+
+
+def paragraphs(rng: random.Random, count: int = 4) -> str:
+    return "\n\n".join(" ".join(sentence(rng) for _ in range(5)) for _ in range(count))
+
+
+def make_images(folder: Path, count: int, seed: int = 1) -> list[str]:
+    """Distinct photo-like JPEGs (gradients and noise), 1600x1067 like the demo's."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    names = []
+    for i in range(count):
+        name = f"photo-{i:04d}.jpg"
+        names.append(f"images/{name}")
+        if (folder / name).exists():
+            continue
+        base = Image.linear_gradient("L").resize((1600, 1067)).convert("RGB")
+        tint = Image.new("RGB", base.size, tuple(rng.randrange(40, 220) for _ in range(3)))
+        image = Image.blend(base, tint, 0.6)
+        draw = ImageDraw.Draw(image)
+        for _ in range(40):
+            x, y = rng.randrange(1600), rng.randrange(1067)
+            r = rng.randrange(20, 200)
+            colour = tuple(rng.randrange(256) for _ in range(3))
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+        noise = Image.effect_noise(image.size, 24).convert("RGB")
+        image = Image.blend(image.filter(ImageFilter.GaussianBlur(3)), noise, 0.15)
+        image.save(folder / name, "JPEG", quality=90)
+    return names
+
+
+def files_named_in_settings() -> set[str]:
+    """Content files pelicanconf.py names (brand logo, default image, podcast artwork)."""
+    sys.path.insert(0, str(ROOT))
+    import pelicanconf
+
+    found = set()
+
+    def walk(value):
+        if isinstance(value, str) and "/" in value and (DEMO / value).is_file():
+            found.add(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+
+    for name in dir(pelicanconf):
+        if name.isupper():
+            walk(getattr(pelicanconf, name))
+    return found
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def generate(base: Path, scale: int) -> dict:
+    """The same programme three ways: content/ (ours), plain/ (Pelican's own metadata
+    syntax), hugo/ (YAML front matter, which Hugo reads natively)."""
+    rng = random.Random(scale)
+    counts = {kind: n * scale for kind, n in DEMO_COUNTS.items()}
+    content = base / "content"
+    images = make_images(base / "image-sources", DEMO_IMAGES * scale)
+    shutil.copytree(base / "image-sources", content / "images", dirs_exist_ok=True)
+    for relative in {"data/chiffres.yml", *files_named_in_settings()}:
+        if (DEMO / relative).is_file():
+            (content / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(DEMO / relative, content / relative)
+    shutil.copytree(DEMO / "pages", content / "pages", dirs_exist_ok=True)
+    audio = sorted((DEMO / "audio").glob("*.mp3"))
+    transcripts = sorted((DEMO / "transcripts").glob("*.vtt"))
+
+    documents = []  # (kind, slug, title, date, summary, body): for the plain and Hugo sites
+    territories = []
+    for i in range(counts["territories"]):
+        slug = f"territoire-{i:04d}"
+        territories.append(slug)
+        title = f"Territoire {i} {rng.choice(WORDS).capitalize()}"
+        summary = sentence(rng, 20)
+        body = paragraphs(rng, 5)
+        write(
+            content / "territoires" / f"{slug}.md",
+            f'---\ntitle: "{title}"\ndepartment: "Doubs (25)"\nsummary: "{summary}"\n'
+            f'hero: {images[i % len(images)]}\nhero_alt: "Paysage de {title}"\n'
+            f"location: {{lat: {46 + rng.random() * 2:.3f}, lon: {3 + rng.random() * 4:.3f}}}\n"
+            f"kind: ville\ntags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]\n"
+            'figures:\n  - {label: Paris en TGV, value: "1 h 40"}\n'
+            "welcome_officer: {name: Camille Martin, email: accueil@example.org}\n"
+            'opportunities:\n  - {kind: emploi, title: Emplois, url: "https://example.org/e"}\n'
+            f"---\n\n{body}\n",
+        )
+        documents.append(("territoires", slug, title, "2025-01-01", summary, body))
+    for i in range(counts["testimonials"]):
+        slug = f"temoignage-{i:05d}"
+        title = f"Témoignage {i} : {sentence(rng, 6)[:-1]}"
+        quote = sentence(rng, 12)
+        body = paragraphs(rng, 4)
+        day = f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        portrait = (
+            f'portrait: {images[(i * 7) % len(images)]}\nportrait_alt: "Portrait"\n'
+            if i % 2 == 0
+            else ""
+        )
+        write(
+            content / "temoignages" / f"{slug}.md",
+            f'---\ntitle: "{title}"\nperson: "Alex {chr(65 + i % 26)}."\norigin: Paris\n'
+            f"territory: {territories[i % len(territories)]}\ndate: {day}\n"
+            f'quote: "{quote}"\nmoved_in: 2024\nprofession: infirmière\n{portrait}'
+            f"---\n\n{body}\n",
+        )
+        documents.append(("temoignages", slug, title, day, quote, body))
+    for i in range(counts["episodes"]):
+        slug = f"episode-{i:04d}"
+        title = f"Épisode {i + 1} : {sentence(rng, 5)[:-1]}"
+        summary = sentence(rng, 18)
+        body = paragraphs(rng, 2)
+        source = audio[i % len(audio)]
+        target = content / "audio" / f"{slug}.mp3"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            os.link(source, target)
+        transcript = ""
+        if transcripts:
+            vtt = content / "transcripts" / f"{slug}.vtt"
+            vtt.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(transcripts[i % len(transcripts)], vtt)
+            transcript = f"transcript: transcripts/{slug}.vtt\n"
+        day = f"{2020 + i // 12:04d}-{1 + i % 12:02d}-05"
+        write(
+            content / "podcast" / f"{slug}.md",
+            f'---\ntitle: "{title}"\ndate: {day}\nsummary: "{summary}"\n'
+            f"audio: audio/{slug}.mp3\nepisode: {i + 1}\nseason: 1\n{transcript}"
+            f"territory: {territories[i % len(territories)]}\n"
+            "guests:\n  - {name: Camille Martin, role: chargée d’accueil}\n"
+            f"---\n\n{body}\n",
+        )
+        documents.append(("podcast", slug, title, day, summary, body))
+    for i in range(counts["news"]):
+        slug = f"actualite-{i:04d}"
+        title = f"Actualité {i} : {sentence(rng, 6)[:-1]}"
+        summary = sentence(rng, 16)
+        body = paragraphs(rng, 3)
+        day = f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        write(
+            content / "actualites" / f"{slug}.md",
+            f'---\ntitle: "{title}"\ndate: {day}\nsummary: "{summary}"\n---\n\n{body}\n',
+        )
+        documents.append(("actualites", slug, title, day, summary, body))
+    for i in range(counts["campaigns"]):
+        slug = f"campagne-{i:04d}"
+        posters = "".join(
+            f'  - image: {images[(i * 3 + p) % len(images)]}\n    alt: "Affiche {p + 1}"\n'
+            f'    caption: "Affiche {p + 1}"\n'
+            f"    landing: /territoires/{territories[(i + p) % len(territories)]}/\n"
+            for p in range(2)
+        )
+        write(
+            content / "campagnes" / f"{slug}.md",
+            f'---\ntitle: "Campagne {i}"\nsummary: "{sentence(rng, 12)}"\n'
+            f"start: 2025-09-01\nend: 2025-10-31\nposters:\n{posters}"
+            "channels: [metro, presse]\n---\n\n" + paragraphs(rng, 1) + "\n",
+        )
+
+    write_plain(base / "plain", documents)
+    write_hugo(base / "hugo", documents)
+    return {**counts, "images": len(images), "markdown files": len(documents) + counts["campaigns"]}
+
+
+def write_plain(plain: Path, documents) -> None:
+    """The same Markdown for plain Pelican, in its own metadata syntax, as articles."""
+    for kind, slug, title, day, summary, body in documents:
+        write(
+            plain / "content" / kind / f"{slug}.md",
+            f"Title: {title}\nDate: {day}\nSlug: {slug}\nCategory: {kind}\n"
+            f"Summary: {summary}\n\n{body}\n",
+        )
+    write(
+        plain / "settings.py",
+        'SITENAME = "Plain"\nSITEURL = ""\nPATH = "content"\nTIMEZONE = "Europe/Paris"\n'
+        'DEFAULT_LANG = "fr"\nARTICLE_URL = "{category}/{slug}/"\n'
+        'ARTICLE_SAVE_AS = "{category}/{slug}/index.html"\nPLUGINS = []\n'
+        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nDEFAULT_PAGINATION = 10\n",
+    )
+
+
+def write_hugo(hugo: Path, documents) -> None:
+    for kind, slug, title, day, summary, body in documents:
+        safe_title = title.replace('"', "'")
+        write(
+            hugo / "content" / kind / f"{slug}.md",
+            f'---\ntitle: "{safe_title}"\ndate: {day}\nslug: {slug}\n'
+            f'summary: "{summary}"\n---\n\n{body}\n',
+        )
+    write(hugo / "config.toml", 'baseURL = "/"\nlanguageCode = "fr"\ntitle = "Hugo"\n')
+    layouts = hugo / "layouts" / "_default"
+    write(
+        layouts / "baseof.html",
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{{ .Title }}'
+        '</title></head><body>{{ block "main" . }}{{ end }}</body></html>\n',
+    )
+    write(
+        layouts / "single.html", '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}\n'
+    )
+    write(
+        layouts / "list.html",
+        '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'
+        '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n',
+    )
+
+
+# -- measuring -------------------------------------------------------------------------
+def run(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, peak resident memory in MiB of the process tree's largest member)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    stderr = process.stderr.read().decode(errors="replace")
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{command[:3]}… failed:\n{stderr[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def ours(base: Path, step: str) -> list[str]:
+    settings = base / "settings.py"
+    if not settings.exists():
+        write(
+            settings,
+            f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
+            'PATH = "content"\n',
+        )
+    return [
+        PYTHON,
+        str(ROOT / "tools" / "build.py"),
+        "--settings",
+        str(settings),
+        "--output",
+        str(base / "out-ours"),
+        "--status",
+        str(base / "status.json"),
+        "--quiet",
+    ]
+
+
+def edit_one_testimonial(base: Path) -> None:
+    for root in (
+        base / "content" / "temoignages",
+        base / "plain" / "content" / "temoignages",
+        base / "hugo" / "content" / "temoignages",
+    ):
+        page = sorted(root.glob("*.md"))[0]
+        page.write_text(page.read_text(encoding="utf-8") + "\nUne phrase ajoutée.\n", "utf-8")
+
+
+def measure(base: Path, tools: list[str]) -> dict[str, dict[str, tuple[float, float]]]:
+    results: dict[str, dict[str, tuple[float, float]]] = {}
+    commands = {
+        "ours": lambda: ours(base, ""),
+        "pelican": lambda: [
+            PYTHON,
+            "-m",
+            "pelican",
+            "content",
+            "-o",
+            str(base / "out-plain"),
+            "-s",
+            "settings.py",
+            "-q",
+        ],
+        "hugo": lambda: [
+            "hugo",
+            "--quiet",
+            "--source",
+            str(base / "hugo"),
+            "--destination",
+            str(base / "out-hugo"),
+        ],
+    }
+    cwd = {"ours": base, "pelican": base / "plain", "hugo": base / "hugo"}
+    leftovers = {
+        "ours": ["out-ours", ".cache"],
+        "pelican": ["out-plain", "plain/cache"],
+        "hugo": ["out-hugo", "hugo/resources"],
+    }
+    for tool in tools:
+        if tool == "hugo" and not shutil.which("hugo"):
+            continue
+        for leftover in leftovers[tool]:  # a cold build: no output, no cache of its own
+            shutil.rmtree(base / leftover, ignore_errors=True)
+        results[tool] = {"cold": run(commands[tool](), cwd[tool])}
+        results[tool]["warm"] = run(commands[tool](), cwd[tool])
+    edit_one_testimonial(base)
+    for tool in results:
+        results[tool]["edit"] = run(commands[tool](), cwd[tool])
+    return results
+
+
+def profile_warm(base: Path) -> None:
+    out = base / "warm.prof"
+    command = [PYTHON, "-m", "cProfile", "-o", str(out), *ours(base, "")[1:]]
+    run(command, base)
+    import pstats
+
+    print(f"\nProfile of venez-vivre's warm build ({out}), top 25 by cumulative time:")
+    pstats.Stats(str(out)).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(str(out)).sort_stats("tottime").print_stats(15)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[10, 50])
+    parser.add_argument("--only", nargs="+", default=["ours", "pelican", "hugo"])
+    parser.add_argument("--keep", help="generate into this folder and keep it")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args(argv)
+    names = {"ours": "venez-vivre", "pelican": "plain Pelican", "hugo": "Hugo"}
+    if "hugo" in args.only and not shutil.which("hugo"):
+        print("Hugo absent: `apt-get install hugo` to compare with it.\n")
+    workspace = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-build-"))
+    print(f"{os.cpu_count()} cores; working in {workspace}")
+    try:
+        for scale in args.scales:
+            base = workspace / f"x{scale}"
+            base.mkdir(parents=True, exist_ok=True)
+            started = time.perf_counter()
+            counts = generate(base, scale)
+            described = ", ".join(f"{v} {k}" for k, v in counts.items())
+            print(
+                f"\n{scale}x the demo: {described} "
+                f"(generated in {time.perf_counter() - started:.1f} s)"
+            )
+            results = measure(base, args.only)
+            print(f"  {'':15} {'cold':>9} {'warm':>9} {'1 edit':>9} {'peak MiB':>9}")
+            for tool, steps in results.items():
+                peak = max(memory for _, memory in steps.values())
+                print(
+                    f"  {names[tool]:15} "
+                    + " ".join(f"{steps[s][0]:8.2f}s" for s in ("cold", "warm", "edit"))
+                    + f" {peak:9.0f}"
+                )
+            if "ours" in results:
+                cold, warm = results["ours"]["cold"][0], results["ours"]["warm"][0]
+                print(
+                    f"  image encoding ≈ cold − warm = {cold - warm:.1f} s "
+                    f"({(cold - warm) / cold:.0%} of the cold build)"
+                )
+            if args.profile and scale == args.scales[0]:
+                profile_warm(base)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workspace, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
