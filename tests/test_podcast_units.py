@@ -245,7 +245,11 @@ def _wav(path: Path, seconds=1.0):
 @pytest.mark.parametrize(
     ("make", "name", "message"),
     [
-        (lambda p: p.write_text("ceci n’est pas du son"), "texte.mp3", "illisible"),
+        (
+            lambda p: p.write_text("ceci n’est pas du son", encoding="utf-8"),
+            "texte.mp3",
+            "illisible",
+        ),
         (lambda p: p.write_bytes(b""), "vide.mp3", "vide"),
         (_wav, "son.mp3", "WAVE"),
         (_wav, "son.wav", "WAVE"),
