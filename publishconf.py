@@ -33,3 +33,6 @@ DEPLOY = {
         "region": os.environ.get("DEPLOY_S3_REGION") or None,
     },
 }
+
+# Images: the tuned defaults of plugins/images/config.py (slower AVIF, smaller files).
+IMAGES = {}

@@ -30,5 +30,5 @@ def register():
 
     signals.initialized.connect(plugin.initialised)
     signals.content_object_init.connect(plugin.rewrite_body_images)
-    signals.all_generators_finalized.connect(plugin.check_used_images)
+    signals.static_generator_finalized.connect(plugin.check_used_images)
     signals.finalized.connect(plugin.finalise)

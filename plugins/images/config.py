@@ -46,8 +46,11 @@ SLOTS = {
 DEFAULTS = {
     # Best first; the last format is the <img> fallback (PNG for transparent sources).
     "formats": ["avif", "webp", "jpeg"],
-    # Tuned on ../shared/photos with SSIMULACRA2 (docs/images.md, bench/images.py --tune).
-    "quality": {"avif": 52, "webp": 76, "jpeg": 80, "avif_speed": 8, "webp_method": 4},
+    # Tuned on ../shared/photos with SSIMULACRA2 against a lossless downscale: each format
+    # about as good as a quality-80 JPEG (docs/images.md, bench/images.py --tune).
+    # avif_speed: libaom's speed, 0 (smallest, slowest) to 10; 6 is ~5× slower than 8
+    # for files ~8 % smaller (pelicanconf.py uses 8 for development builds).
+    "quality": {"avif": 66, "webp": 84, "jpeg": 80, "avif_speed": 6, "webp_method": 4},
     # Sources above this many pixels are refused before decoding (decompression bombs).
     "max_pixels": 50_000_000,
     "cache_dir": None,  # default: .cache/images beside the content folder

@@ -257,7 +257,7 @@ def encode(image: Image.Image, fmt: str, quality: dict, kind: str) -> bytes:
     image.info = {}
     out = io.BytesIO()
     if fmt == "avif":
-        image.save(out, "AVIF", quality=quality["avif"], speed=quality.get("avif_speed", 8))
+        image.save(out, "AVIF", quality=quality["avif"], speed=quality.get("avif_speed", 6))
     elif fmt == "webp":
         if kind == "flat":
             image.save(out, "WEBP", lossless=True, quality=100, method=4)

@@ -5,7 +5,7 @@ Flow of one build:
 1. `initialised`: every image under content/ is hashed and probed (in parallel, cached
    by its bytes), so rendering never waits for a decoder.
 2. `content_object_init`: Markdown body images become <picture> (slot "body").
-3. `all_generators_finalized`: images that content uses but cannot be published
+3. `static_generator_finalized`: images that content uses but cannot be published
    (corrupt, animated, too large…) stop the build, naming the content file and field.
 4. Rendering: `picture()`, `image_url()` and `share_meta()` return markup with the final,
    content-addressed URLs and record what must exist.
@@ -17,6 +17,7 @@ Flow of one build:
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import hashlib
 import json
 import logging
@@ -221,18 +222,23 @@ def rewrite_body_images(content) -> None:
                 "corps du texte",
                 f"l’image « {src} » n’a pas de texte alternatif : écrivez ![description](…).",
             )
-        markup = picture(relative, attrs.get("alt", ""), "body", source=source_file)
+        markup = picture(
+            relative, attrs.get("alt", ""), "body", source=source_file, field_name="corps du texte"
+        )
         return str(markup) or match.group(0)
 
     content._content = IMG_TAG.sub(replace, body)
 
 
 # -- 3. errors before writing ------------------------------------------------------------
-def check_used_images(generators) -> None:
+def check_used_images(generator) -> None:
+    """Runs when the static generator has read its files: the last generator, so every
+    content type is in the context, and before programme's all_generators_finalized
+    check stops the build with every error at once."""
     run = RUN
-    if run is None or not generators:
+    if run is None:
         return
-    context = generators[0].context
+    context = generator.context
     brand = context.get("BRAND") or {}
     uses = [(brand.get("default_image"), "pelicanconf.py", "BRAND.default_image")]
     for territory in context.get("territories") or []:
@@ -257,7 +263,6 @@ def check_used_images(generators) -> None:
         elif source.error:
             for source_file, name in users:
                 _errors().add(source_file, name, source.error)
-    _errors().raise_if_any()
 
 
 # -- 4. rendering ------------------------------------------------------------------------
@@ -327,7 +332,7 @@ def plan(run: Run, source: Source, slot: str, flatten: bool = False) -> list[Der
 
 def _quality_key(quality: dict, fmt: str, kind: str):
     if fmt == "avif":
-        return [quality["avif"], quality.get("avif_speed", 8)]
+        return [quality["avif"], quality.get("avif_speed", 6)]
     if fmt == "webp":
         return "lossless" if kind == "flat" else [quality["webp"], quality.get("webp_method", 4)]
     if fmt == "jpeg":
@@ -361,6 +366,7 @@ def picture(
     eager: bool = False,
     css_class=None,
     source: str | None = None,
+    field_name: str = "image",
 ):
     """<picture> for `src` (relative to content/) in a layout slot of site.css.
 
@@ -372,7 +378,7 @@ def picture(
         return Markup("")
     if slot not in run.settings.slots:
         raise ValueError(f"picture(): unknown slot {slot!r}; known: {sorted(run.settings.slots)}")
-    image = _source_for(run, str(src), source, "image")
+    image = _source_for(run, str(src), source, field_name)
     if image is None:
         return Markup("")
     classes = [css_class] if css_class else []
@@ -616,11 +622,14 @@ def _reporting() -> bool:
 
 def encode_missing(run: Run) -> tuple[int, list[tuple[object, str]]]:
     """Encode every task with a missing output; returns (outputs encoded, failures)."""
-    missing = [
-        task
-        for task in run.tasks.values()
-        if not all(Path(p).is_file() for p in _task_outputs(task))
-    ]
+    missing = []
+    for task in run.tasks.values():
+        if all(Path(p).is_file() for p in _task_outputs(task)):
+            continue
+        if isinstance(task, pipeline.Task):  # encode only the formats the cache lacks
+            outputs = tuple((f, p) for f, p in task.outputs if not Path(p).is_file())
+            task = dataclasses.replace(task, outputs=outputs)
+        missing.append(task)
     encoded, failures = 0, []
     if not missing:
         return 0, failures
