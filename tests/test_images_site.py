@@ -237,7 +237,8 @@ def test_unpublishable_images_stop_the_build_naming_the_content_file(tmp_path):
         + png_chunk(b"IEND", b"")
     )
     (content / "pages" / "erreurs.md").write_text(
-        "---\ntitle: Erreurs\n---\n\n![Photo coupée](images/coupee.jpg)\n\n"
+        "---\ntitle: Erreurs\nimage: images/inconnue.jpg\n---\n\n"
+        "![Photo coupée](images/coupee.jpg)\n\n"
         "![Photo absente](images/absente.jpg)\n\n![Photo tierce](https://exemple.com/a.jpg)\n",
         encoding="utf-8",
     )
@@ -254,6 +255,9 @@ def test_unpublishable_images_stop_the_build_naming_the_content_file(tmp_path):
     assert "erreurs.md — champ « corps du texte » : « coupee.jpg » est incomplète" in report
     assert "« images/absente.jpg » est introuvable" in report
     assert "vient d’un autre site" in report
+    assert (
+        "erreurs.md — champ « image » : l’image « images/inconnue.jpg » est introuvable" in report
+    )
     assert "pelicanconf.py — champ « BRAND.default_image » : « immense.png » est beaucoup" in report
     # The previous site is still there.
     assert (tmp_path / "output" / "galerie" / "index.html").is_file()

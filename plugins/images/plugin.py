@@ -250,6 +250,10 @@ def check_used_images(generator) -> None:
             uses.append((poster.image, campaign.source_path, f"posters[{poster.number}].image"))
     for episode in context.get("episodes") or []:
         uses.append((getattr(episode, "image", None), episode.source_path, "image"))
+    for item in [*(context.get("articles") or []), *(context.get("pages") or [])]:
+        image = getattr(item, "metadata", {}).get("image")  # the share card's photo
+        if isinstance(image, str) and image:
+            uses.append((image, _relative_source(item.source_path), "image"))
     for src, source_file, name in uses:
         if src:
             run.users.setdefault(_resolve(src), []).append((source_file, name))
