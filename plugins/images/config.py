@@ -127,6 +127,6 @@ def resolve(settings: dict) -> ImageSettings:
         output_dir=str(data["output_dir"]).strip("/"),
         workers=int(data["workers"] or os.cpu_count() or 1),
         placeholder=bool(data["placeholder"]),
-        slots=data["slots"],
+        slots={name: dict(slot) for name, slot in data["slots"].items()},  # per build
         social=dict(data["social"]),
     )

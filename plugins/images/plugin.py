@@ -451,38 +451,30 @@ def image_url(src, width: int = 1200, source: str | None = None) -> str:
     return _url(run, derivative.output)
 
 
-def _share_source(context) -> tuple[str | None, str | None]:
-    """The photo a page's share card is made from, and the content file it belongs to."""
-    entry = context.get("entry")
-    for name in ("territory", "testimonial", "campaign", "episode"):
-        item = context.get(name)
-        if item is not None and item is entry:
-            break
-    else:
-        item = None
+def _share_source(context) -> str | None:
+    """The photo a page's share card is made from (path relative to content/)."""
+    entry = context.get("entry")  # territory, testimonial, campaign or episode pages
     candidates = []
-    if item is not None:
-        candidates += [getattr(item, "hero", None)]
-        territory = getattr(item, "territory", None)
-        candidates += [getattr(item, "image", None)]
-        posters = getattr(item, "posters", None) or []
-        candidates += [posters[0].image] if posters else []
-        candidates += [getattr(territory, "hero", None)] if territory is not None else []
+    if entry is not None:
+        posters = getattr(entry, "posters", None) or []
+        territory = getattr(entry, "territory", None)
+        candidates += [
+            getattr(entry, "hero", None),  # territory
+            getattr(entry, "image", None),  # episode art
+            posters[0].image if posters else None,  # campaign
+            getattr(territory, "hero", None),  # testimonial or episode: its territory
+        ]
     for name in ("article", "page"):
         item = context.get(name)
         if item is not None and hasattr(item, "metadata"):
-            candidates += [item.metadata.get("image"), item.metadata.get("hero")]
-    run = RUN
+            candidates.append(item.metadata.get("image"))
+    candidates.append((context.get("BRAND") or {}).get("default_image"))
     for candidate in candidates:
         if candidate and isinstance(candidate, str):
-            source = run.sources.get(_resolve(candidate))
+            source = RUN.sources.get(_resolve(candidate))
             if source and source.probe and source.probe.kind != "svg":
-                return source.relative, None
-    default = (context.get("BRAND") or {}).get("default_image")
-    source = run.sources.get(_resolve(default)) if default else None
-    if source and source.probe and source.probe.kind != "svg":
-        return source.relative, None
-    return None, None
+                return source.relative
+    return None
 
 
 def _pass_context(function):
@@ -543,7 +535,7 @@ def share_meta(context, title: str, description: str = "", url: str | None = Non
 
 
 def _share_card(run: Run, context, title: str, brand: dict, url: str | None) -> str:
-    relative, _ = _share_source(context)
+    relative = _share_source(context)
     source = run.sources.get(relative) if relative else None
     social_settings = run.settings.social
     colors = brand.get("colors") or {}
