@@ -1,0 +1,314 @@
+"""Image pipeline benchmark: prints figures, asserts nothing (targets in docs/images.md).
+
+    .venv/bin/python bench/images.py            # everything below
+    .venv/bin/python bench/images.py --tune     # also sweep qualities (slow: ~5 min)
+    .venv/bin/python bench/images.py --synthetic 0 --no-sharp
+
+1. Quality and bytes: each photo of ../shared/photos resized to 1080 px, encoded by the
+   pipeline (its settings) and as a plain Pillow quality-80 JPEG; SSIMULACRA2 of each
+   against a lossless LANCZOS downscale (90 = visually lossless, 70 = high quality).
+2. Build: a site whose pages show the photos (and a large synthetic set) built cold
+   (empty cache), then warm: time, derivatives encoded and reused.
+3. sharp (libvips, the engine behind eleventy-img and Astro), where Node is available:
+   the same photos, widths and qualities, same number of cores; throughput side by side.
+   `npm ci --prefix bench` installs it into bench/node_modules from bench/package-lock.json.
+
+Needs the bench extra: `.venv/bin/pip install -e '.[bench]'` (ssimulacra2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import io
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tools")]
+
+from images import config, pipeline  # noqa: E402
+from PIL import Image  # noqa: E402
+
+PHOTOS = ROOT.parent / "shared" / "photos"
+WIDTH = 1080  # a typical rendered width: a hero on a phone at 3×, a body image at 2×
+
+
+def ssimulacra2(reference: Image.Image, data: bytes, suffix: str) -> float:
+    from ssimulacra2 import compute_ssimulacra2
+
+    with tempfile.TemporaryDirectory() as folder:
+        ref, dist = Path(folder) / "ref.png", Path(folder) / f"dist.{suffix}"
+        reference.save(ref)
+        dist.write_bytes(data)
+        return float(compute_ssimulacra2(str(ref), str(dist)))
+
+
+def _reference(path: Path, width: int) -> Image.Image:
+    with pipeline.open_source(path, 10**9) as source:
+        image = pipeline.normalise(source)
+    return pipeline.resize(image, width, None)
+
+
+def measure_photo(args) -> dict:
+    """Bytes and SSIMULACRA2 of the pipeline's formats and of plain Pillow JPEG q80."""
+    path, quality, sweep = args
+    path = Path(path)
+    reference = _reference(path, WIDTH)
+    plain = io.BytesIO()
+    reference.save(plain, "JPEG", quality=80)
+    row = {
+        "photo": path.name,
+        "source": path.stat().st_size,
+        "pillow_q80": {"bytes": len(plain.getvalue())},
+    }
+    row["pillow_q80"]["score"] = ssimulacra2(reference, plain.getvalue(), "jpg")
+    for fmt in ("avif", "webp", "jpeg"):
+        data = pipeline.encode(reference.copy(), fmt, quality, "photo")
+        row[fmt] = {"bytes": len(data), "score": ssimulacra2(reference, data, fmt)}
+    if sweep:
+        row["sweep"] = {}
+        for fmt, values in sweep.items():
+            for value in values:
+                data = pipeline.encode(reference.copy(), fmt, {**quality, fmt: value}, "photo")
+                row["sweep"][f"{fmt}:{value}"] = {
+                    "bytes": len(data),
+                    "score": ssimulacra2(reference, data, fmt),
+                }
+    return row
+
+
+def quality_report(photos: list[Path], quality: dict, tune: bool, workers: int) -> None:
+    sweep = (
+        {"avif": [52, 58, 64, 70, 76], "webp": [72, 78, 84, 90], "jpeg": [74, 80, 86]}
+        if tune
+        else None
+    )
+    jobs = [(str(p), quality, sweep) for p in photos]
+    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+        rows = list(pool.map(measure_photo, jobs))
+    print(f"\n## Quality and bytes at {WIDTH} px (SSIMULACRA2; bytes)")
+    q = quality
+    print(
+        f"settings: avif q{q['avif']} speed {q['avif_speed']}, webp q{q['webp']}, "
+        f"jpeg q{q['jpeg']} (progressive, optimised)"
+    )
+    header = f"{'photo':<18}{'source':>9}{'q80 JPEG':>16}{'AVIF':>16}{'WebP':>16}{'JPEG':>16}"
+    print(header)
+    for row in rows:
+        cells = "".join(
+            f"{row[k]['bytes'] / 1000:>8.0f} kB {row[k]['score']:>4.1f}"
+            for k in ("pillow_q80", "avif", "webp", "jpeg")
+        )
+        print(f"{row['photo']:<18}{row['source'] / 1000:>6.0f} kB{cells}")
+    for fmt in ("avif", "webp", "jpeg"):
+        ratio = sum(r[fmt]["bytes"] for r in rows) / sum(r["pillow_q80"]["bytes"] for r in rows)
+        score = statistics.mean(r[fmt]["score"] for r in rows)
+        base = statistics.mean(r["pillow_q80"]["score"] for r in rows)
+        worst = min(r[fmt]["score"] - r["pillow_q80"]["score"] for r in rows)
+        print(
+            f"{fmt:>5}: {ratio:.2f}× the bytes of Pillow q80 JPEG; mean SSIMULACRA2 "
+            f"{score:.1f} vs {base:.1f} (worst photo {worst:+.1f})"
+        )
+    larger = [
+        r["photo"] for r in rows for f in ("avif", "webp", "jpeg") if r[f]["bytes"] > r["source"]
+    ]
+    print(f"derivatives larger than their source: {len(larger)}")
+    if tune:
+        print("\n## Sweep: mean SSIMULACRA2 and bytes vs Pillow q80 JPEG")
+        base = statistics.mean(r["pillow_q80"]["score"] for r in rows)
+        base_bytes = sum(r["pillow_q80"]["bytes"] for r in rows)
+        for key in rows[0]["sweep"]:
+            score = statistics.mean(r["sweep"][key]["score"] for r in rows)
+            worst = min(r["sweep"][key]["score"] - r["pillow_q80"]["score"] for r in rows)
+            ratio = sum(r["sweep"][key]["bytes"] for r in rows) / base_bytes
+            mark = "≥" if score >= base else "<"
+            print(
+                f"  {key:<9} {score:5.1f} ({mark} q80 JPEG {base:.1f}, worst {worst:+.1f})"
+                f"  {ratio:.2f}× bytes"
+            )
+
+
+# -- build benchmark ---------------------------------------------------------------------
+def make_site(folder: Path, images: list[Path]) -> Path:
+    """A content folder whose pages show every image in their body."""
+    content = folder / "content"
+    (content / "images").mkdir(parents=True)
+    (content / "pages").mkdir()
+    for index, image in enumerate(images):
+        shutil.copy(image, content / "images" / image.name)
+        (content / "pages" / f"galerie-{index:03d}.md").write_text(
+            f"---\ntitle: Galerie {index}\nimage: images/{image.name}\n---\n\n"
+            f"![Photo {index}](images/{image.name})\n",
+            encoding="utf-8",
+        )
+    return content
+
+
+def synthetic_images(folder: Path, count: int) -> list[Path]:
+    """Photo-like 3000 × 2000 JPEGs: gradients, shapes and noise (made, not shipped)."""
+    from PIL import ImageDraw, ImageFilter
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(count):
+        image = Image.radial_gradient("L").resize((3000, 2000))
+        image = Image.merge(
+            "RGB",
+            (
+                image.point(lambda v, i=index: (v + i * 37) % 256),
+                image.rotate(90, expand=False).point(lambda v, i=index: (v * 2 + i) % 256),
+                Image.linear_gradient("L").resize((3000, 2000)),
+            ),
+        )
+        draw = ImageDraw.Draw(image)
+        for shape in range(40):
+            x, y = (shape * 173 + index * 97) % 3000, (shape * 311 + index * 53) % 2000
+            fill = ((shape * 40) % 256, (index * 60) % 256, (shape * index) % 256)
+            draw.ellipse((x, y, x + 300, y + 200), fill=fill)
+        noise = Image.effect_noise((3000, 2000), 40).convert("RGB")
+        image = Image.blend(image.filter(ImageFilter.GaussianBlur(3)), noise, 0.15)
+        path = folder / f"synthetique-{index:03d}.jpg"
+        image.save(path, "JPEG", quality=92)
+        paths.append(path)
+    return paths
+
+
+def build_report(label: str, images: list[Path]) -> None:
+    from build import build
+    from images import plugin
+
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        content = make_site(folder, images)
+        overrides = {
+            "PATH": str(content),
+            "PLUGINS": ["programme", "images"],
+            "BRAND": {**_brand(), "default_image": f"images/{images[0].name}", "logo": None},
+            "IMAGES": {"cache_dir": str(folder / "cache")},
+        }
+        for run in ("cold", "warm"):
+            started = time.perf_counter()
+            result = build(ROOT / "pelicanconf.py", folder / "output", overrides, quiet=True)
+            elapsed = time.perf_counter() - started
+            if not result["ok"]:
+                print(result["report"])
+                return
+            stats = dict(plugin.LAST_STATS)
+            print(
+                f"{label:<28}{run:>5}: {elapsed:6.1f} s, {stats['encoded']:4d} encoded, "
+                f"{stats['reused']:4d} reused of {stats['derivatives']} "
+                f"({stats['published_bytes'] / 1e6:.1f} MB published; largest views "
+                f"{stats['saved_bytes'] / 1e6:.1f} MB lighter than the sources)"
+            )
+
+
+def _brand() -> dict:
+    sys.path.insert(0, str(ROOT))
+    import pelicanconf
+
+    return dict(pelicanconf.BRAND)
+
+
+# -- sharp ------------------------------------------------------------------------------
+SHARP_WIDTHS = [640, 1080, 1920]
+
+
+def ours_throughput(photos: list[Path], quality: dict, workers: int) -> dict:
+    tasks = []
+    folder = Path(tempfile.mkdtemp())
+    for photo in photos:
+        for width in SHARP_WIDTHS:
+            outputs = tuple(
+                (fmt, str(folder / f"{photo.stem}-{width}.{pipeline.EXTENSIONS[fmt]}"))
+                for fmt in ("avif", "webp", "jpeg")
+            )
+            tasks.append(pipeline.Task(str(photo), width, None, "photo", 10**9, quality, outputs))
+    started = time.perf_counter()
+    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+        written = [item for result in pool.map(pipeline.run_task, tasks) for item in result]
+    elapsed = time.perf_counter() - started
+    sizes: dict[str, int] = {}
+    for path, size in written:
+        ext = Path(path).suffix[1:]
+        sizes[ext] = sizes.get(ext, 0) + size
+    shutil.rmtree(folder)
+    return {"seconds": elapsed, "files": len(written), "bytes": sizes}
+
+
+def sharp_throughput(photos: list[Path], quality: dict, workers: int) -> dict | None:
+    node = shutil.which("node")
+    bench = ROOT / "bench"
+    if not node:
+        print("sharp: Node is not installed; skipped.")
+        return None
+    if not (bench / "node_modules" / "sharp").is_dir():
+        npm = shutil.which("npm")
+        if not npm:
+            print("sharp: npm is not installed; skipped.")
+            return None
+        subprocess.run([npm, "ci", "--prefix", str(bench), "--no-audit", "--no-fund"], check=True)
+    arguments = {
+        "photos": [str(p) for p in photos],
+        "widths": SHARP_WIDTHS,
+        "quality": quality,
+        "concurrency": workers,
+    }
+    result = subprocess.run(
+        [node, str(bench / "sharp-bench.mjs"), json.dumps(arguments)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def sharp_report(photos: list[Path], quality: dict, workers: int) -> None:
+    print(f"\n## Cold encoding throughput: {len(photos)} photos × {SHARP_WIDTHS} × AVIF/WebP/JPEG")
+    ours = ours_throughput(photos, quality, workers)
+    theirs = sharp_throughput(photos, quality, workers)
+    rows = [("venez-vivre (Pillow)", ours)] + ([("sharp (libvips)", theirs)] if theirs else [])
+    for label, data in rows:
+        per_second = data["files"] / data["seconds"]
+        sizes = ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(data["bytes"].items()))
+        print(
+            f"{label:<22} {data['seconds']:6.1f} s, {data['files']} files, "
+            f"{per_second:5.1f} files/s ({sizes})"
+        )
+    if theirs:
+        print(f"ratio: ours takes {ours['seconds'] / theirs['seconds']:.2f}× sharp's time")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", default=str(PHOTOS))
+    parser.add_argument("--tune", action="store_true", help="sweep qualities too")
+    parser.add_argument("--synthetic", type=int, default=40, help="synthetic images (0: none)")
+    parser.add_argument("--no-sharp", action="store_true")
+    parser.add_argument("--no-quality", action="store_true")
+    args = parser.parse_args(argv)
+    photos = sorted(Path(args.photos).glob("*.jpg"))
+    settings = config.resolve({"PATH": str(ROOT / "content")})
+    workers = settings.workers
+    print(f"{len(photos)} photos from {args.photos}; {workers} cores; Pillow {Image.__version__}")
+    if not args.no_quality:
+        quality_report(photos, settings.quality, args.tune, workers)
+    print("\n## Site build (fresh cache, then the same build again)")
+    build_report("shared photos", photos)
+    if args.synthetic:
+        with tempfile.TemporaryDirectory() as folder:
+            synthetic = synthetic_images(Path(folder), args.synthetic)
+            build_report(f"{args.synthetic} synthetic 3000×2000", synthetic)
+    if not args.no_sharp:
+        sharp_report(photos, settings.quality, workers)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
