@@ -230,3 +230,14 @@ def test_redirect_to_a_missing_page_is_an_error(tiny_content, tmp_path):
     assert "Vouliez-vous dire « /territoires/val-d-alpha/ » ?" in error
     # The old address is published (manifest) and now kept by nothing: said too.
     assert any("/territoires/ancien-alpha/ a déjà été publiée" in e for e in result["errors"])
+
+
+def test_sitemap_is_written_after_a_failed_build(tiny_content, tmp_path):
+    content, settings = tiny_content
+    broken = content / "temoignages" / "sans-territoire.md"
+    broken.write_text("---\ntitle: Sans territoire\n---\n\nTexte.\n", encoding="utf-8")
+    assert not build_site(ROOT / "pelicanconf.py", tmp_path / "failed", **settings)["ok"]
+    broken.unlink()
+    result = build_site(ROOT / "pelicanconf.py", tmp_path / "output", **settings)
+    assert result["ok"], result.get("report")
+    assert "/territoires/val-d-alpha/" in (tmp_path / "output" / "sitemap.xml").read_text("utf-8")

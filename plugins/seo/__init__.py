@@ -48,8 +48,22 @@ def structured_data_tag(context):
     return structured_data.script_tag(structured_data.for_context(context))
 
 
+def reset_sitemap_plugin() -> None:
+    """pelican-sitemap (1.2) keeps the Pelican instance of a run in a module-level
+    object and forgets it only when that run reaches `finalized`. After a failed build
+    (a content error) every later build in the same process (development server,
+    tests) silently writes no sitemap. Start each run clean."""
+    try:
+        from pelican.plugins.sitemap import sitemap
+    except ImportError:
+        return
+    sitemap.generator._main_pelican = None
+    sitemap.generator.page_queue = []
+
+
 def initialise(pelican) -> None:
     settings(pelican.settings)  # fail early on a bad SEO setting
+    reset_sitemap_plugin()
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(structured_data=structured_data_tag)
 
 
