@@ -25,6 +25,7 @@ PLUGINS = [
     "seo",
     "search",
     "sitemap",
+    "signup",
     "podcast",  # after "programme": it completes the episodes programme reads
 ]
 
@@ -91,6 +92,12 @@ CATEGORIES_SAVE_AS = ""
 CATEGORY_SAVE_AS = ""
 TAGS_SAVE_AS = ""
 TAG_SAVE_AS = ""
+# Drafts stay out of the published site (contract): Pelican writes them to drafts/ by
+# default. With CATEGORY_SAVE_AS empty articles get no default category, and Pelican's
+# draft writer reads `draft.category` unconditionally: give them one.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DEFAULT_METADATA = {"category": "actualites"}
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
