@@ -138,7 +138,9 @@ async def _read_form(request: web.Request) -> MultiDict:
 async def receive_signup(request: web.Request) -> web.StreamResponse:
     config = request.app[CONFIG]
     origin = request.headers.get("Origin")
-    if origin and origin != "null" and _safe_origin(origin) not in config.allowed:
+    # Allowed: the site's origins, and the receiver's own correction page (same host).
+    own_page = bool(origin) and urlsplit(origin).netloc.lower() == request.host.lower()
+    if origin and origin != "null" and not own_page and _safe_origin(origin) not in config.allowed:
         return _problem(request, 403, "Ce formulaire n’est pas accepté depuis ce site.")
     if request.content_length is not None and request.content_length > MAX_BODY:
         return _problem(request, 413, "Le formulaire envoyé est trop volumineux.")

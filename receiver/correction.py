@@ -55,12 +55,19 @@ def _choices(form, name: str, legend: str, options, kind: str, errors: dict) -> 
     )
 
 
+def _anchor(name: str) -> str:
+    """The control an error summary link leads to (GOV.UK: the field itself, or a
+    group's first choice)."""
+    if name in ("territoires", "projet", "echeance"):
+        return f"{name}-0"
+    return "submit" if name == "_form" else name
+
+
 def render(form, errors: dict, thanks_url: str, action: str = "") -> str:
     site = urlsplit(thanks_url)
     site_root = f"{site.scheme}://{site.netloc}"
     summary = "".join(
-        f'<li><a href="#{"field-" + name if name != "_form" else "submit"}">'
-        f"{escape(message)}</a></li>"
+        f'<li><a href="#{_anchor(name)}">{escape(message)}</a></li>'
         for name, message in errors.items()
     )
     fields = []

@@ -270,3 +270,46 @@ def test_honeypot_submission_is_dropped(page, site):
     page.get_by_role("button", name="Envoyer mon inscription").click()
     expect(page.locator("#signup-success")).to_be_visible()  # the robot learns nothing
     assert stored(site, "robot@exemple.fr") == []
+
+
+def test_without_javascript_an_error_comes_back_with_every_answer_kept(browser, site):
+    """The receiver's correction page: the browser's own checks cannot see a wrong
+    phone number; the person corrects it without retyping anything else."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(site.url + "/inscription/")
+        fill_form(page, "correction@exemple.fr", territory="morvan")
+        page.get_by_label("Numéro de téléphone (facultatif)").fill("0612")
+        page.get_by_role("button", name="Envoyer mon inscription").click()
+        page.wait_for_url(site.receiver.endpoint)
+        expect(page.locator("h1")).to_have_text("Corrigez votre inscription")
+        expect(page.locator("#error-summary")).to_contain_text(
+            contract.MESSAGES["telephone_format"]
+        )
+        expect(page.locator("#telephone-error")).to_be_visible()
+        assert page.locator("#telephone").get_attribute("aria-invalid") == "true"
+        assert page.locator("#prenom").input_value() == "Zoé"
+        assert page.locator("#message").input_value() == "Nous cherchons une école bilingue."
+        assert page.locator("input[name=territoires][value=morvan]").is_checked()
+        assert page.locator("input[name=projet][value=teletravail]").is_checked()
+        assert page.locator("#consentement").is_checked()
+        assert stored(site, "correction@exemple.fr") == []
+        # axe-core needs scripts: check the same page in a context that runs them.
+        checker = browser.new_context()
+        try:
+            copy = checker.new_page()
+            copy.set_content(page.content(), wait_until="load")
+            assert_no_axe_violation(copy)
+        finally:
+            checker.close()
+        page.locator("#telephone").fill("06 12 34 56 78")
+        page.get_by_role("button", name="Envoyer mon inscription").click()
+        page.wait_for_url(site.url + "/inscription/merci/")
+    finally:
+        context.close()
+    (row,) = stored(site, "correction@exemple.fr")
+    assert {k: row[k] for k in EXPECTED if k != "territoires"} == {
+        k: v for k, v in EXPECTED.items() if k != "territoires"
+    }
+    assert row["territoires"] == "morvan"
