@@ -305,7 +305,9 @@ def edit_one_testimonial(base: Path) -> None:
         page.write_text(page.read_text(encoding="utf-8") + "\nUne phrase ajoutée.\n", "utf-8")
 
 
-def measure(base: Path, tools: list[str]) -> dict[str, dict[str, tuple[float, float]]]:
+def measure(
+    base: Path, tools: list[str], cold: bool = True
+) -> dict[str, dict[str, tuple[float, float]]]:
     results: dict[str, dict[str, tuple[float, float]]] = {}
     commands = {
         "ours": lambda: ours(base, ""),
@@ -338,9 +340,13 @@ def measure(base: Path, tools: list[str]) -> dict[str, dict[str, tuple[float, fl
     for tool in tools:
         if tool == "hugo" and not shutil.which("hugo"):
             continue
-        for leftover in leftovers[tool]:  # a cold build: no output, no cache of its own
-            shutil.rmtree(base / leftover, ignore_errors=True)
-        results[tool] = {"cold": run(commands[tool](), cwd[tool])}
+        if cold:
+            for leftover in leftovers[tool]:  # a cold build: no output, no cache of its own
+                shutil.rmtree(base / leftover, ignore_errors=True)
+            results[tool] = {"cold": run(commands[tool](), cwd[tool])}
+        else:  # --no-cold: caches of a previous --keep run are reused
+            run(commands[tool](), cwd[tool])
+            results[tool] = {"cold": (float("nan"), 0.0)}
         results[tool]["warm"] = run(commands[tool](), cwd[tool])
     edit_one_testimonial(base)
     for tool in results:
@@ -365,6 +371,11 @@ def main(argv=None) -> int:
     parser.add_argument("--only", nargs="+", default=["ours", "pelican", "hugo"])
     parser.add_argument("--keep", help="generate into this folder and keep it")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--no-cold",
+        action="store_true",
+        help="with --keep on a folder already benchmarked: skip the cold builds",
+    )
     args = parser.parse_args(argv)
     names = {"ours": "venez-vivre", "pelican": "plain Pelican", "hugo": "Hugo"}
     if "hugo" in args.only and not shutil.which("hugo"):
@@ -382,7 +393,7 @@ def main(argv=None) -> int:
                 f"\n{scale}x the demo: {described} "
                 f"(generated in {time.perf_counter() - started:.1f} s)"
             )
-            results = measure(base, args.only)
+            results = measure(base, args.only, cold=not args.no_cold)
             print(f"  {'':15} {'cold':>9} {'warm':>9} {'1 edit':>9} {'peak MiB':>9}")
             for tool, steps in results.items():
                 peak = max(memory for _, memory in steps.values())
@@ -391,7 +402,7 @@ def main(argv=None) -> int:
                     + " ".join(f"{steps[s][0]:8.2f}s" for s in ("cold", "warm", "edit"))
                     + f" {peak:9.0f}"
                 )
-            if "ours" in results:
+            if "ours" in results and not args.no_cold:
                 cold, warm = results["ours"]["cold"][0], results["ours"]["warm"][0]
                 print(
                     f"  image encoding ≈ cold − warm = {cold - warm:.1f} s "
