@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
@@ -36,7 +37,7 @@ def rounded(geometry) -> dict:
 
 
 def main(source: str, region: str, target: str) -> None:
-    features = json.load(open(source, encoding="utf-8"))["features"]
+    features = json.loads(Path(source).read_text(encoding="utf-8"))["features"]
     departments = [f for f in features if f["properties"].get("region_cod") == region]
     if not departments:
         sys.exit(f"no admin-1 unit with region_cod = {region}")
