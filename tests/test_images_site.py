@@ -77,10 +77,19 @@ def overrides(root: Path, content: Path, quality=None, **images) -> dict:
     }
 
 
-def _brand() -> dict:
-    import pelicanconf
+PRIMARY = "#7a1f3d"
 
-    return dict(pelicanconf.BRAND)
+
+def _brand() -> dict:
+    """The demo's brand, read from the repository's pelicanconf.py by path (another test
+    may have imported an example's settings module under the same name)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_images_conf", ROOT / "pelicanconf.py")
+    settings = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(settings)
+    colors = {**settings.BRAND["colors"], "primary": PRIMARY}
+    return {**settings.BRAND, "colors": colors}
 
 
 def build(root: Path, content: Path, output: Path | None = None, **images) -> dict:
@@ -191,7 +200,7 @@ def test_share_cards_and_meta_tags(site):
         assert (image.format, image.size) == ("JPEG", (1200, 630))
         # The page's own image (the forest: green noise) and the brand band (primary).
         band = image.convert("RGB").getpixel((1100, 610))
-        assert band == pytest.approx((0x7A, 0x1F, 0x3D), abs=12)
+        assert band == pytest.approx((0x7A, 0x1F, 0x3D), abs=12)  # PRIMARY
         assert not image.getexif()
     home = (output / "index.html").read_text(encoding="utf-8")
     home_meta = {
