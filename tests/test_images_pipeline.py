@@ -252,6 +252,7 @@ def test_decompression_bomb_is_refused_before_decoding(tmp_path):
     )
     message = expect_problem(path, "beaucoup trop grande", max_pixels=50_000_000)
     assert "30000 × 30000" in message and "900 mégapixels" in message
+    assert Image.MAX_IMAGE_PIXELS, "Pillow's own guard is back for other code"
 
 
 def test_animated_image_is_refused(tmp_path):

@@ -67,9 +67,10 @@ def open_source(path: Path, max_pixels: int, reduce=None) -> Image.Image:
 
     `reduce(image)` (given the opened, not yet decoded image) may return a smaller
     size the decoder may produce directly (JPEG DCT scaling)."""
-    # Pillow's own guard raises above 2 × MAX_IMAGE_PIXELS; ours is stricter and is
-    # checked on the header, before any pixel is decoded.
-    Image.MAX_IMAGE_PIXELS = None
+    # Pillow's own guard raises above 2 × MAX_IMAGE_PIXELS with an English message;
+    # ours is stricter and also checked on the header, before any pixel is decoded.
+    # Pillow's is lifted only for this call (other plugins keep it).
+    guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
     try:
         image = Image.open(path)
     except UnidentifiedImageError as error:
@@ -79,6 +80,8 @@ def open_source(path: Path, max_pixels: int, reduce=None) -> Image.Image:
         ) from error
     except OSError as error:
         raise ImageProblem(f"« {path.name} » ne peut pas être lue : {error}.") from error
+    finally:
+        Image.MAX_IMAGE_PIXELS = guard
     pixels = image.width * image.height
     if pixels > max_pixels:
         image.close()
