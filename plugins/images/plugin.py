@@ -17,6 +17,7 @@ Flow of one build:
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import dataclasses
 import hashlib
 import json
@@ -139,11 +140,7 @@ def scan_sources(run: Run) -> None:
         return
     jobs = [(str(s.path), run.settings.max_pixels) for s in to_probe]
     by_path = {str(s.path): s for s in to_probe}
-    if len(jobs) > 2 and run.settings.workers > 1:
-        with _pool(min(run.settings.workers, len(jobs))) as pool:
-            results = list(pool.map(pipeline.probe_task, jobs, chunksize=4))
-    else:
-        results = [pipeline.probe_task(job) for job in jobs]
+    results = [result for _job, result, _ in _map(pipeline.probe_task, jobs, run.settings.workers)]
     for path, probe, error in results:
         source = by_path[path]
         record = {"probe": probe, "error": error}
@@ -632,23 +629,48 @@ def encode_missing(run: Run) -> tuple[int, list[tuple[object, str]]]:
     progress = Progress(len(missing))
     # Biggest first: keeps every core busy until the end.
     missing.sort(key=lambda t: -getattr(t, "width", 1200))
-    if len(missing) == 1 or run.settings.workers == 1:
-        for task in missing:
-            try:
-                encoded += len(_run_one(task))
-            except pipeline.ImageProblem as problem:
-                failures.append((task, str(problem)))
-            progress.step()
-        return encoded, failures
-    with _pool(min(run.settings.workers, len(missing))) as pool:
-        futures = {pool.submit(_run_one, task): task for task in missing}
-        for future in concurrent.futures.as_completed(futures):
-            try:
-                encoded += len(future.result())
-            except pipeline.ImageProblem as problem:
-                failures.append((futures[future], str(problem)))
-            progress.step()
+    for task, written, problem in _map(_run_one, missing, run.settings.workers, progress):
+        if problem is not None:
+            failures.append((task, str(problem)))
+        else:
+            encoded += len(written)
     return encoded, failures
+
+
+def _map(function, items: list, workers: int, progress=None):
+    """[(item, result, ImageProblem or None)] of `function` over `items`, in worker
+    processes when there is more than one item and one core. Where worker processes
+    cannot start (a main module that cannot be re-imported, such as `python -`), the
+    work is done in this process instead."""
+
+    def call(item):
+        try:
+            return item, function(item), None
+        except pipeline.ImageProblem as problem:
+            return item, None, problem
+
+    results = []
+    if workers > 1 and len(items) > 1:
+        try:
+            with _pool(min(workers, len(items))) as pool:
+                futures = {pool.submit(function, item): item for item in items}
+                for future in concurrent.futures.as_completed(futures):
+                    item = futures[future]
+                    try:
+                        results.append((item, future.result(), None))
+                    except pipeline.ImageProblem as problem:
+                        results.append((item, None, problem))
+                    if progress:
+                        progress.step()
+            return results
+        except concurrent.futures.process.BrokenProcessPool:
+            logger.warning("images: worker processes unavailable, encoding in this process")
+            results = []
+    for item in items:
+        results.append(call(item))
+        if progress:
+            progress.step()
+    return results
 
 
 def _publish(derivative: Derivative, output_root: Path) -> None:
