@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WATCHED = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py"]
 
 DEV_SCRIPT = b"""<script>
 (function () {
@@ -86,7 +85,37 @@ class DevHandler(http.server.SimpleHTTPRequestHandler):
         if path.suffix == ".html" or not path.exists():
             self._send_page(path)
             return
+        if self.headers.get("Range", "").startswith("bytes=") and path.is_file():
+            self._send_range(path)
+            return
         super().do_GET()
+
+    def _send_range(self, path: Path):
+        """Byte ranges, so the audio player can seek (podcast apps and browsers ask)."""
+        size = path.stat().st_size
+        first, _, last = self.headers["Range"][len("bytes=") :].split(",")[0].partition("-")
+        try:
+            if first:
+                start, end = int(first), int(last) if last else size - 1
+            else:  # a suffix: the last N bytes
+                start, end = max(size - int(last), 0), size - 1
+        except ValueError:
+            start, end = 0, -1
+        if not 0 <= start <= end < size:
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.end_headers()
+            return
+        with path.open("rb") as f:
+            f.seek(start)
+            body = f.read(end - start + 1)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _send_page(self, path: Path):
         status = 200
@@ -132,6 +161,17 @@ def run_build(settings: str, output: str, status_file: Path) -> bool:
     else:
         print(f"[{stamp}] échec : le site précédent reste en ligne.", flush=True)
     return done.returncode == 0
+
+
+def watched_paths(settings_file: str) -> list[Path]:
+    """What a rebuild depends on: the settings, their content folder, theme and plugins
+    (so `make serve SETTINGS=examples/ville/pelicanconf.py` watches that programme)."""
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(ROOT / settings_file))
+    paths = [ROOT / settings_file, ROOT / "pelicanconf.py", Path(settings["PATH"])]
+    paths += [Path(settings["THEME"]), *map(Path, settings.get("PLUGIN_PATHS", []))]
+    return sorted({p.resolve() for p in paths if p.exists()})
 
 
 def start_receiver(host: str, site_port: int) -> subprocess.Popen | None:
@@ -185,7 +225,7 @@ def main(argv=None) -> int:
     if receiver:
         print(f"Réception des inscriptions : http://{args.host}:8001/", flush=True)
 
-    watched = [ROOT / p for p in WATCHED if (ROOT / p).exists()]
+    watched = watched_paths(args.settings)
     try:
         for _changes in watch(*watched, debounce=300, step=100):
             run_build(args.settings, str(output), status_file)

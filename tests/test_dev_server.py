@@ -1,0 +1,112 @@
+"""`make serve`: the last good build stays online, errors show in the page, audio seeks."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from conftest import ROOT, free_port
+
+TERRITORY = (ROOT / "content" / "territoires" / "grand-besancon.md").read_text(encoding="utf-8")
+
+
+def fetch(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def wait_until(predicate, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+@pytest.fixture(scope="module")
+def dev_server(tmp_path_factory):
+    """serve.py on a copy of the demo's content, so the test can break a file."""
+    tmp_path = tmp_path_factory.mktemp("serve")
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        "import runpy\n"
+        f"globals().update(runpy.run_path({str(ROOT / 'pelicanconf.py')!r}))\n"
+        f"PATH = {str(content)!r}\n"
+        # The demo's image cache: the copied photos are the same bytes.
+        f"IMAGES = {{**IMAGES, 'cache_dir': {str(ROOT / '.cache' / 'images')!r}}}\n",
+        encoding="utf-8",
+    )
+    port = free_port()
+    log = (tmp_path / "serve.log").open("wb")  # a pipe nobody reads would fill and block it
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "serve.py"),
+            "--settings",
+            str(settings),
+            "--output",
+            str(tmp_path / "output"),
+            "--port",
+            str(port),
+            "--no-receiver",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_until(lambda: fetch(url + "/")[0] == 200, 180), "dev server did not start"
+        yield url, content
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def test_errors_show_in_the_page_and_the_last_good_build_stays(dev_server):
+    url, content = dev_server
+    status, _headers, body = fetch(url + "/territoires/grand-besancon/")
+    assert status == 200 and b"/__dev/status" in body and b'role="alert"' not in body
+
+    broken = TERRITORY.replace("kind: metropole", "kind: metropol")
+    assert broken != TERRITORY
+    (content / "territoires" / "grand-besancon.md").write_text(broken, encoding="utf-8")
+
+    def banner():
+        return b'role="alert"' in fetch(url + "/territoires/grand-besancon/")[2]
+
+    assert wait_until(banner), "the error never showed in the page"
+    page = fetch(url + "/territoires/grand-besancon/")[2].decode("utf-8")
+    assert "champ « kind » : « metropol » n’est pas une valeur possible" in page
+    assert "Vouliez-vous dire « metropole » ?" in page
+    assert "Grand Besançon" in page  # the last good build is still served
+
+    (content / "territoires" / "grand-besancon.md").write_text(TERRITORY, encoding="utf-8")
+    assert wait_until(lambda: not banner()), "the error did not go away once fixed"
+
+
+def test_audio_can_be_sought_with_byte_ranges(dev_server):
+    url, content = dev_server
+    audio = sorted((content / "audio").glob("*.mp3"))[0]
+    size = audio.stat().st_size
+    status, headers, body = fetch(f"{url}/audio/{audio.name}", {"Range": "bytes=100-199"})
+    assert status == 206
+    assert headers["Content-Range"] == f"bytes 100-199/{size}"
+    assert body == audio.read_bytes()[100:200]
+    status, headers, _ = fetch(f"{url}/audio/{audio.name}", {"Range": f"bytes={size + 5}-"})
+    assert status == 416
