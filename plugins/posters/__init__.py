@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +79,7 @@ class PosterGenerator(Generator):
 
     def generate_context(self):
         self.config = poster_settings(self.settings)
+        qr.use_cache(self._cache_folder())
         base = public_base(self.settings)
         if not base.startswith(("https://", "http://")):
             logger.warning(
@@ -105,9 +107,7 @@ class PosterGenerator(Generator):
     def generate_output(self, writer):
         content = Path(self.path)
         output = Path(self.output_path)
-        cache = Path(self.config["cache_path"])
-        if not cache.is_absolute():
-            cache = Path(self.settings.get("CACHE_PATH_ROOT", os.getcwd())) / cache
+        cache = self._cache_folder()
         brand = self.settings.get("BRAND", {})
         for campaign in self.context.get("campaigns", []):
             for poster in campaign.posters:
@@ -116,7 +116,7 @@ class PosterGenerator(Generator):
                 _write(
                     output / files.qr_png, qr.png(files.tracked_url, self.config["qr_png_scale"])
                 )
-                pdf = compose.print_pdf(
+                pdf = compose.print_pdf_file(
                     source=content / poster.image,
                     tracked_url=files.tracked_url,
                     short_url=files.short_url,
@@ -127,7 +127,21 @@ class PosterGenerator(Generator):
                     dpi=self.config["print_dpi"],
                     cache=cache,
                 )
-                _write(output / files.print_pdf, pdf)
+                _link(pdf, output / files.print_pdf)
+
+    def _cache_folder(self) -> Path:
+        cache = Path(self.config["cache_path"])
+        if not cache.is_absolute():
+            cache = Path(self.settings.get("CACHE_PATH_ROOT", os.getcwd())) / cache
+        return cache
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copyfile(source, target)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
@@ -76,7 +77,17 @@ def print_pdf(
     cache: Path | None = None,
 ) -> bytes:
     """The PDF bytes; cached under the hash of every input (Hugo's rule)."""
-    params = dict(
+    if cache is not None:
+        return print_pdf_file(
+            source, tracked_url, short_url, headline, signature, colors, size_mm, dpi, cache
+        ).read_bytes()
+    return _render_pdf(
+        source, **_pdf_params(tracked_url, short_url, headline, signature, colors, size_mm, dpi)
+    )
+
+
+def _pdf_params(tracked_url, short_url, headline, signature, colors, size_mm, dpi) -> dict:
+    return dict(
         tracked_url=tracked_url,
         short_url=short_url,
         headline=headline,
@@ -85,17 +96,22 @@ def print_pdf(
         size_mm=tuple(size_mm),
         dpi=dpi,
     )
-    if cache is not None:
-        cached = cache / f"{cache_key(source, **params)}.pdf"
-        if cached.is_file():
-            return cached.read_bytes()
-    data = _render_pdf(source, **params)
-    if cache is not None:
+
+
+def print_pdf_file(
+    source, tracked_url, short_url, headline, signature, colors, size_mm, dpi, cache: Path
+) -> Path:
+    """The cached PDF's path, rendered first if missing: the build links it into the
+    site rather than copying megabytes of print file at every build."""
+    params = _pdf_params(tracked_url, short_url, headline, signature, colors, size_mm, dpi)
+    cached = cache / f"{cache_key(source, **params)}.pdf"
+    if not cached.is_file():
+        data = _render_pdf(source, **params)
         cache.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".tmp")
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
         partial.write_bytes(data)
         partial.replace(cached)  # atomic: a parallel build never reads half a file
-    return data
+    return cached
 
 
 def compose(source: Path, tracked_url, short_url, headline, signature, colors, size_mm, dpi):

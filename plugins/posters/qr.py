@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
+import os
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import segno
@@ -21,17 +24,57 @@ def make(url: str) -> segno.QRCode:
     return segno.make(url, error=ERROR_LEVEL, micro=False, boost_error=False)
 
 
+# Encoding picks the best of eight masks, which costs more than the rest of a poster's
+# page: the drawn files are kept on disk, keyed by everything that shapes them, so a
+# rebuild encodes only new or changed addresses.
+_CACHE: list[Path] = []
+
+
+def use_cache(folder: Path | None) -> None:
+    _CACHE[:] = [Path(folder) / "qr"] if folder else []
+
+
+def _cached(kind: str, parts: tuple, produce) -> bytes:
+    if not _CACHE:
+        return produce()
+    identity = "|".join(map(str, (segno.__version__, ERROR_LEVEL, BORDER, kind, *parts)))
+    key = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+    path = _CACHE[0] / key[:2] / f"{key}.{kind}"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    data = produce()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    partial.write_bytes(data)
+    partial.replace(path)  # atomic: a concurrent build never reads half a file
+    return data
+
+
 def png_size(url: str, scale: int) -> int:
-    return make(url).symbol_size(scale=scale, border=BORDER)[0]
+    size = _cached(
+        "size",
+        (url, scale),
+        lambda: str(make(url).symbol_size(scale=scale, border=BORDER)[0]).encode(),
+    )
+    return int(size)
 
 
 def png(url: str, scale: int = 8) -> bytes:
-    buffer = io.BytesIO()
-    make(url).save(buffer, kind="png", scale=scale, border=BORDER)
-    return buffer.getvalue()
+    def draw() -> bytes:
+        buffer = io.BytesIO()
+        make(url).save(buffer, kind="png", scale=scale, border=BORDER)
+        return buffer.getvalue()
+
+    return _cached("png", (url, scale), draw)
 
 
 def svg(url: str, short_url: str) -> bytes:
+    return _cached("svg", (url, short_url), lambda: _draw_svg(url, short_url))
+
+
+def _draw_svg(url: str, short_url: str) -> bytes:
     """A vector QR code with the short address printed under it, for the printer.
 
     segno draws the code; it is nested in a taller SVG that adds the address, sized

@@ -19,7 +19,7 @@ from . import content_types
 from .errors import BUILD_ERRORS
 from .fields import FrontMatter
 from .models import INDEX_URLS, Entry, KeyFigures, entry_url, save_as
-from .reader import UNREADABLE, relative_source
+from .reader import SAFE_LOADER, UNREADABLE, relative_source
 from .text import slugify
 
 logger = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ class ProgrammeGenerator(Generator):
         if not path.is_file():
             return None
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" (ligne {mark.line + 1})" if mark else ""

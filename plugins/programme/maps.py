@@ -23,6 +23,7 @@ import functools
 import json
 import logging
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -117,8 +118,21 @@ def _spread_markers(points, width, height):
     minimum = 2 * RADIUS + 1.5
     for _ in range(200):
         clash = False
+        # Only markers in neighbouring cells of a `minimum`-sized grid can overlap: this
+        # keeps each pass linear instead of comparing every pair (550 territories).
+        cells: dict[tuple[int, int], list[int]] = {}
+        for index, (x, y) in enumerate(moved):
+            cells.setdefault((int(x // minimum), int(y // minimum)), []).append(index)
         for i in range(len(moved)):
-            for j in range(i + 1, len(moved)):
+            cx, cy = int(moved[i][0] // minimum), int(moved[i][1] // minimum)
+            near = sorted(
+                j
+                for gx in (cx - 1, cx, cx + 1)
+                for gy in (cy - 1, cy, cy + 1)
+                for j in cells.get((gx, gy), ())
+                if j > i
+            )
+            for j in near:
                 dx = moved[j][0] - moved[i][0]
                 dy = moved[j][1] - moved[i][1]
                 distance = math.hypot(dx, dy)
@@ -150,17 +164,61 @@ def territory_map(territories, highlight=None, siteurl="", width=WIDTH, title=No
     located = [t for t in territories if t.location]
     if not located:
         return ""
-    outline = _config["outline"]
+    places = tuple((t.slug, t.title, t.url, t.location.lat, t.location.lon) for t in located)
     reference = _config["reference"]
-    places = [(t.location.lat, t.location.lon) for t in located]
+    layout = _layout(places, width, siteurl, id(_config["outline"]), tuple(reference or ()))
+    name = title or (
+        f"Carte : {highlight.title} parmi les territoires du programme"
+        if highlight
+        else "Carte des territoires du programme"
+    )
+    current_slug = highlight.slug if highlight is not None else None
+    key = current_slug or "all"
+    parts = [
+        f'<figure class="map-figure"><svg class="map" viewBox="0 0 {width} {layout.height}" '
+        f'role="group" aria-labelledby="map-title-{key}">',
+        f'<title id="map-title-{key}">{escape(name)}</title>',
+        layout.background,
+    ]
+    for slug, href, label, body in layout.markers:
+        current = slug == current_slug
+        parts.append(
+            f'<a href="{href}" class="{"map-point is-current" if current else "map-point"}"'
+            + (' aria-current="page"' if current else "")
+            + f' aria-label="{label}">{body}</a>'
+        )
+    parts.append("</svg>")
+    # The legend names what the numbers stand for: long names never crowd the map.
+    parts.append('<figcaption><ol class="map-legend">')
+    for slug, href, title_html in layout.legend:
+        current = ' aria-current="page"' if slug == current_slug else ""
+        parts.append(f'<li><a href="{href}"{current}>{title_html}</a></li>')
+    parts.append("</ol></figcaption></figure>")
+    return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class _Layout:
+    height: int
+    background: str  # <desc>, outline, reference: the same on every page
+    markers: tuple  # (slug, href, aria-label, inner SVG)
+    legend: tuple  # (slug, href, title)
+
+
+@functools.lru_cache(maxsize=8)
+def _layout(places, width, siteurl, _outline_id, reference) -> _Layout:
+    """Everything of the map that does not depend on the page it is drawn on, computed
+    once per build (every territory page draws the same map with one marker lit)."""
+    outline = _config["outline"]
+    points = [(lat, lon) for _slug, _title, _url, lat, lon in places]
     if reference:
-        places.append(tuple(reference[1:]))
+        points.append(tuple(reference[1:]))
     if outline:
-        places += [p for ring in outline["region"] for p in ring]
-    mid_lat = sum(p[0] for p in places) / len(places)
+        points += [p for ring in outline["region"] for p in ring]
+    mid_lat = sum(p[0] for p in points) / len(points)
     kx = math.cos(math.radians(mid_lat))
-    xs = [lon * kx for _lat, lon in places]
-    ys = [-lat for lat, _lon in places]
+    xs = [lon * kx for _lat, lon in points]
+    ys = [-lat for lat, _lon in points]
     min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
     if not outline:  # the hull needs room around the outermost points
         min_x, max_x, min_y, max_y = min_x - 0.35, max_x + 0.35, min_y - 0.35, max_y + 0.35
@@ -170,77 +228,55 @@ def territory_map(territories, highlight=None, siteurl="", width=WIDTH, title=No
     def project(lat, lon):
         return round((lon * kx - min_x) * scale + PAD, 1), round((-lat - min_y) * scale + PAD, 1)
 
-    name = title or (
-        f"Carte : {highlight.title} parmi les territoires du programme"
-        if highlight
-        else "Carte des territoires du programme"
-    )
     where = f" en {outline['name']}" if outline and outline.get("name") else ""
     desc = f"Position de chaque territoire{where}" + (
         f", et de {reference[0]} pour repère. " if reference else ". "
     )
     desc += "; ".join(
-        f"{number}. {t.title} ({t.location.lat:.2f} N, {t.location.lon:.2f} E)"
-        for number, t in enumerate(located, 1)
+        f"{number}. {title} ({lat:.2f} N, {lon:.2f} E)"
+        for number, (_slug, title, _url, lat, lon) in enumerate(places, 1)
     )
-    key = highlight.slug if highlight is not None else "all"
-    parts = [
-        f'<figure class="map-figure"><svg class="map" viewBox="0 0 {width} {height}" '
-        f'role="group" aria-labelledby="map-title-{key}">',
-        f'<title id="map-title-{key}">{escape(name)}</title>',
-        f"<desc>{escape(desc)}</desc>",
-    ]
+    background = [f"<desc>{escape(desc)}</desc>"]
     if outline:
         for klass, rings in (
             ("map-area", outline["region"]),
             ("map-department", outline["departments"]),
         ):
             for ring in rings:
-                points = " ".join(f"{x},{y}" for x, y in (project(*p) for p in ring))
-                parts.append(f'<polygon class="{klass}" points="{points}" aria-hidden="true"/>')
+                coords = " ".join(f"{x},{y}" for x, y in (project(*p) for p in ring))
+                background.append(
+                    f'<polygon class="{klass}" points="{coords}" aria-hidden="true"/>'
+                )
     else:
-        hull = _hull([project(t.location.lat, t.location.lon) for t in located])
+        hull = _hull([project(lat, lon) for _s, _t, _u, lat, lon in places])
         if len(hull) >= 3:
-            points = " ".join(f"{x},{y}" for x, y in hull)
-            parts.append(f'<polygon class="map-area" points="{points}" aria-hidden="true"/>')
-
+            coords = " ".join(f"{x},{y}" for x, y in hull)
+            background.append(f'<polygon class="map-area" points="{coords}" aria-hidden="true"/>')
     if reference:
         rx, ry = project(*reference[1:])
         anchor, dx = ("start", 7) if rx < width / 2 else ("end", -7)
-        parts.append(
+        background.append(
             f'<g class="map-paris" aria-hidden="true"><circle cx="{rx}" cy="{ry}" r="3.5"/>'
             f'<text x="{rx + dx}" y="{ry + FONT * 0.35}" text-anchor="{anchor}">'
             f"{escape(reference[0])}</text></g>"
         )
-    true_places = [project(t.location.lat, t.location.lon) for t in located]
+    true_places = [project(lat, lon) for _s, _t, _u, lat, lon in places]
     drawn = spread_markers(true_places, width, height)
-    for number, (territory, (x0, y0), (x, y)) in enumerate(
-        zip(located, true_places, drawn, strict=True), 1
+    markers, legend = [], []
+    for number, ((slug, title, url, _lat, _lon), (x0, y0), (x, y)) in enumerate(
+        zip(places, true_places, drawn, strict=True), 1
     ):
-        current = territory is highlight
-        klass = "map-point is-current" if current else "map-point"
         leader = ""
         if math.hypot(x - x0, y - y0) > 2:  # nudged apart: show where it really is
             leader = (
                 f'<line class="map-leader" x1="{x0}" y1="{y0}" x2="{x}" y2="{y}"/>'
                 f'<circle class="map-spot" cx="{x0}" cy="{y0}" r="1.8"/>'
             )
-        parts.append(
-            f'<a href="{escape(siteurl)}/{escape(territory.url)}" class="{klass}"'
-            + (' aria-current="page"' if current else "")
-            + f' aria-label="{number}. {escape(territory.title)}">{leader}'
-            f'<circle cx="{x}" cy="{y}" r="{RADIUS}"/>'
+        href = f"{escape(siteurl)}/{escape(url)}"
+        body = (
+            f'{leader}<circle cx="{x}" cy="{y}" r="{RADIUS}"/>'
             f'<text x="{x}" y="{round(y + FONT * 0.36, 1)}" text-anchor="middle">{number}</text>'
-            "</a>"
         )
-    parts.append("</svg>")
-    # The legend names what the numbers stand for: long names never crowd the map.
-    parts.append('<figcaption><ol class="map-legend">')
-    for territory in located:
-        current = ' aria-current="page"' if territory is highlight else ""
-        parts.append(
-            f'<li><a href="{escape(siteurl)}/{escape(territory.url)}"{current}>'
-            f"{escape(territory.title)}</a></li>"
-        )
-    parts.append("</ol></figcaption></figure>")
-    return Markup("".join(parts))
+        markers.append((slug, href, f"{number}. {escape(title)}", body))
+        legend.append((slug, href, str(escape(title))))
+    return _Layout(height, "".join(background), tuple(markers), tuple(legend))

@@ -38,6 +38,10 @@ def relative_source(path) -> str:
         return path
 
 
+# libyaml's loader when PyYAML was built with it: the same safe YAML, ~10x faster to
+# parse (front matter was a fifth of a warm build of a large programme).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # Metadata keys the reader adds so that validation does not report a mistake twice.
 UNREADABLE = "_unreadable_front_matter"
 INVALID_FIELDS = "_invalid_fields"
@@ -46,7 +50,7 @@ INVALID_FIELDS = "_invalid_fields"
 class ContentReader(YAMLMetadataReader):
     def _load_yaml_metadata(self, text, source_path):
         try:
-            metadata = yaml.safe_load(text)
+            metadata = yaml.load(text, Loader=SAFE_LOADER)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" (ligne {mark.line + 1} du fichier)" if mark else ""
