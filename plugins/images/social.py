@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
+from programme.text import wrap_to_width
 
 from .pipeline import flatten, normalise, open_source, write_atomic
 
@@ -39,27 +40,16 @@ def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.load_default(size=size)  # Pillow's bundled scalable font
 
 
-def _wrap(draw, text: str, font, width: int) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and draw.textlength(candidate, font=font) <= width:
-            lines[-1] = candidate
-        else:
-            lines.append(word)
-    return lines
-
-
 def fit_title(draw, text: str, font_path: str, width: int, max_lines: int = 3):
     """The largest font size (72 down to 52 px) at which the title fits in max_lines;
     below that, the title is shortened with an ellipsis at 52 px."""
     for size in range(72, 51, -4):
         font = _font(font_path, size)
-        lines = _wrap(draw, text, font, width)
+        lines = wrap_to_width(draw, text, font, width)
         if len(lines) <= max_lines and all(draw.textlength(li, font=font) <= width for li in lines):
             return font, lines
     font = _font(font_path, 52)
-    lines = _wrap(draw, text, font, width)[:max_lines]
+    lines = wrap_to_width(draw, text, font, width)[:max_lines]
     while draw.textlength(lines[-1] + " …", font=font) > width and " " in lines[-1]:
         lines[-1] = lines[-1].rsplit(" ", 1)[0]
     lines[-1] += " …"

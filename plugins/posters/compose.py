@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
+from programme.text import wrap_to_width
 
 from . import qr
 
@@ -35,17 +36,6 @@ def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
         if path.is_file():
             return ImageFont.truetype(str(path), size)
     return ImageFont.load_default(size)  # Pillow's own scalable font
-
-
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and draw.textlength(candidate, font=font) <= width:
-            lines[-1] = candidate
-        else:
-            lines.append(word)
-    return lines
 
 
 def _hex(color: str, default: str) -> tuple[int, int, int]:
@@ -164,16 +154,16 @@ def compose(source: Path, tracked_url, short_url, headline, signature, colors, s
     # Headline and programme name, left of the code.
     text_width = panel_x - 2 * margin
     headline_font = _font(True, round(11 * mm))
-    lines = _wrap(draw, headline, headline_font, text_width)
+    lines = wrap_to_width(draw, headline, headline_font, text_width)
     while len(lines) > 4 and headline_font.size > 6 * mm:
         headline_font = _font(True, round(headline_font.size * 0.85))
-        lines = _wrap(draw, headline, headline_font, text_width)
+        lines = wrap_to_width(draw, headline, headline_font, text_width)
     y = band_top + margin
     for line in lines:
         draw.text((margin, y), line, font=headline_font, fill=primary)
         y += round(headline_font.size * 1.2)
     signature_font = _font(False, round(6.5 * mm))
-    for line in _wrap(draw, signature, signature_font, text_width):
+    for line in wrap_to_width(draw, signature, signature_font, text_width):
         draw.text((margin, y + round(3 * mm)), line, font=signature_font, fill=ink)
         y += round(signature_font.size * 1.25)
     # A thin brand-coloured rule between image and band.

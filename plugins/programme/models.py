@@ -33,6 +33,14 @@ def entry_url(kind: str, slug: str) -> str:
     return PUBLIC_URLS[kind].format(slug=slug)
 
 
+def cost_per(budget_eur: int | None, count: int | None) -> float | None:
+    """A derived cost (per sign-up, per person settled…): computed, never typed, and
+    only when both figures are known."""
+    if budget_eur is None or not count:
+        return None
+    return budget_eur / count
+
+
 def save_as(url: str) -> str:
     return url + "index.html" if url.endswith("/") else url
 
@@ -256,16 +264,12 @@ class Campaign(Entry):
     @property
     def cost_per_new_inhabitant(self) -> float | None:
         """Budget ÷ the result marked `kind: nouveaux-habitants`, when both are known."""
-        if self.budget_eur is None or not self.new_inhabitants:
-            return None
-        return self.budget_eur / self.new_inhabitants
+        return cost_per(self.budget_eur, self.new_inhabitants)
 
     @property
     def cost_per_signup(self) -> float | None:
         """Budget ÷ the result marked `kind: inscriptions`, when both are known."""
-        if self.budget_eur is None or not self.signups:
-            return None
-        return self.budget_eur / self.signups
+        return cost_per(self.budget_eur, self.signups)
 
     @property
     def date(self) -> dt.datetime | None:
@@ -335,15 +339,11 @@ class KeyFigures:
 
     @property
     def cost_per_settled(self) -> float | None:
-        if self.budget_eur is None or not self.settled:
-            return None
-        return self.budget_eur / self.settled
+        return cost_per(self.budget_eur, self.settled)
 
     @property
     def cost_per_signup(self) -> float | None:
-        if self.budget_eur is None or not self.signups:
-            return None
-        return self.budget_eur / self.signups
+        return cost_per(self.budget_eur, self.signups)
 
     @property
     def target_ratio(self) -> float | None:

@@ -89,3 +89,15 @@ def close_match(value: str, candidates: Iterable[str]) -> str | None:
     slug = slugify(value)
     containing = [c for c in candidates if slug and (slug in c or c in slug)]
     return containing[0] if len(containing) == 1 else None
+
+
+def wrap_to_width(draw, text: str, font, width: int) -> list[str]:
+    """Words into lines no wider than `width` pixels in `font` (share cards, posters)."""
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and draw.textlength(candidate, font=font) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
