@@ -188,7 +188,8 @@ def test_search_runs_with_webassembly_as_the_only_exception(demo_site, browser):
     visit = Visit(browser, url)
     try:
         violations = visit.load("/recherche/?q=besancon")
-        visit.page.wait_for_timeout(300)
+        # search.js loads Pagefind on the first search, then writes the status line.
+        visit.page.locator(".search-status", has_text="besancon").wait_for(timeout=15_000)
         results = visit.page.locator("#recherche a[href*='besancon']").count()
     finally:
         visit.close()
