@@ -20,27 +20,10 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .contract import Signup
+from .contract import FIELD_ORDER, Signup
 
-COLUMNS = (
-    "prenom",
-    "nom",
-    "email",
-    "telephone",
-    "ville_actuelle",
-    "territoires",
-    "projet",
-    "adultes",
-    "enfants",
-    "echeance",
-    "message",
-    "consentement",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_content",
-    "page",
-)
+# The form's fields in their page order, then the campaign attribution.
+COLUMNS = (*FIELD_ORDER, "utm_source", "utm_medium", "utm_campaign", "utm_content", "page")
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS signups (
     id INTEGER PRIMARY KEY,
