@@ -19,16 +19,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from build import build  # noqa: E402
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from chromium import CHROMIUM_FLAGS  # noqa: E402
 
 
 def build_site(settings: Path, output: Path, **overrides) -> dict:

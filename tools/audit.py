@@ -43,18 +43,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "plugins"), str(ROOT / "tests")]
 
 from build import build  # noqa: E402
+from chromium import CHROMIUM_FLAGS  # noqa: E402
 from quality_pages import representative_pages  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AUDITED = ["home", "territory", "episode", "signup"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 SCORE_BUDGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}

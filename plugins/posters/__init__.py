@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
+from programme.plugin_settings import plugin_settings
 
 from . import compose, qr
 
@@ -54,7 +55,7 @@ class PosterFiles:
 
 
 def poster_settings(settings: dict) -> dict:
-    config = {**DEFAULTS, **(settings.get("POSTERS") or {})}
+    config = plugin_settings(settings, "POSTERS", DEFAULTS)
     width, height = config["print_size_mm"]
     if width <= 0 or height <= 0 or config["print_dpi"] <= 0:
         raise ValueError("POSTERS: print_size_mm and print_dpi must be positive")

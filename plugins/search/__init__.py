@@ -21,6 +21,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
+from programme.plugin_settings import plugin_settings
 
 DEFAULTS = {"index": True}
 SEARCH_URL = "recherche/"
@@ -34,11 +35,7 @@ INDEXED_KINDS = {
 
 
 def settings(pelican_settings: dict) -> dict:
-    configured = pelican_settings.get("SEARCH") or {}
-    unknown = set(configured) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"SEARCH: unknown key(s) {sorted(unknown)}; known: {sorted(DEFAULTS)}")
-    return {**DEFAULTS, **configured}
+    return plugin_settings(pelican_settings, "SEARCH", DEFAULTS)
 
 
 def kind_of(context) -> str | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from jinja2 import pass_context
 from pelican import signals
 from programme.errors import BUILD_ERRORS
+from programme.plugin_settings import plugin_settings
 from programme.reader import relative_source
 from programme.text import close_match
 
@@ -34,13 +35,7 @@ DEFAULTS = {
 
 def settings(pelican_settings: dict) -> dict:
     """SEO with its defaults; an unknown key is a settings mistake worth stopping for."""
-    configured = pelican_settings.get("SEO") or {}
-    unknown = set(configured) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(
-            f"SEO: unknown key(s) {sorted(unknown)}; known keys are {sorted(DEFAULTS)}"
-        )
-    return {**DEFAULTS, **configured}
+    return plugin_settings(pelican_settings, "SEO", DEFAULTS)
 
 
 @pass_context
