@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 
 from . import text
@@ -17,6 +18,7 @@ from .errors import BUILD_ERRORS
 from .generator import ProgrammeGenerator
 from .maps import configure as configure_map
 from .maps import territory_map
+from .read_cache import READ_CACHE
 from .reader import relative_source, set_content_path, use_content_reader
 
 FILTERS = {
@@ -52,9 +54,31 @@ def initialise(pelican) -> None:
     pelican.settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(territory_map=territory_map)
     configure_map(pelican.settings)
+    _cache_compiled_templates(pelican.settings)
+    if pelican.settings.get("CONTENT_READ_CACHE", True):
+        READ_CACHE.configure(pelican.settings, cache_dir(pelican.settings, "content"))
+    else:
+        READ_CACHE.disable()
     pelican_logger = logging.getLogger("pelican")
     if _HANDLER not in pelican_logger.handlers:
         pelican_logger.addHandler(_HANDLER)
+
+
+def cache_dir(settings, name: str) -> Path:
+    """The project's cache folder for `name` (.cache/<name> beside content/), created."""
+    folder = Path(settings["PATH"]).resolve().parent / ".cache" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _cache_compiled_templates(settings) -> None:
+    """Every generator has its own Jinja environment and compiled each template again
+    (a third of a warm build's rendering); compiled templates are kept on disk instead.
+    Jinja checks each template's source checksum, so an edited template is recompiled."""
+    environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
+    if "bytecode_cache" not in environment:
+        environment["bytecode_cache"] = FileSystemBytecodeCache(str(cache_dir(settings, "jinja")))
+        settings["JINJA_ENVIRONMENT"] = environment
 
 
 def get_generators(pelican):
@@ -77,6 +101,7 @@ def check_pages_and_news(generators) -> None:
             source = relative_source(item.source_path)
             if not getattr(item, "title", None):
                 BUILD_ERRORS.add(source, "title", "ce champ est obligatoire et il est absent.")
+    READ_CACHE.save()  # reading is over; a file with errors is cached with its errors
     BUILD_ERRORS.raise_if_any()
 
 

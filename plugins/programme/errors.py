@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -40,11 +41,25 @@ class ErrorLog:
 
     def __init__(self) -> None:
         self.errors: list[ContentError] = []
+        self._recordings: list[list[ContentError]] = []
 
     def add(self, source, field, message, suggestion=None) -> None:
         error = ContentError(str(source), field, message, suggestion)
+        for recording in self._recordings:
+            recording.append(error)
         if error not in self.errors:
             self.errors.append(error)
+
+    @contextmanager
+    def recording(self):
+        """Every error added inside the block, duplicates included (the read cache
+        stores a file's errors with what was read, to report them again on a hit)."""
+        recording: list[ContentError] = []
+        self._recordings.append(recording)
+        try:
+            yield recording
+        finally:
+            self._recordings.remove(recording)
 
     def concerns(self, source) -> bool:
         return any(error.source == str(source) for error in self.errors)

@@ -14,6 +14,7 @@ import yaml
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 
 from .errors import BUILD_ERRORS
+from .read_cache import READ_CACHE
 from .text import parse_date
 
 _CONTENT_PATH: list[str] = []
@@ -48,6 +49,9 @@ INVALID_FIELDS = "_invalid_fields"
 
 
 class ContentReader(YAMLMetadataReader):
+    def read(self, source_path):
+        return READ_CACHE.read(source_path, super().read)
+
     def _load_yaml_metadata(self, text, source_path):
         try:
             metadata = yaml.load(text, Loader=SAFE_LOADER)
