@@ -10,20 +10,31 @@
   no download at run time) indexes the output into /pagefind/.
 
 Setting SEARCH = {"index": True}: False skips indexing (a faster development loop).
+
+Pagefind rebuilds its whole index each time (0.7 s for a programme ten times the
+demo's size), so the index is kept in `.cache/search/` under a digest of every HTML
+page of the site and Pagefind's version: a build whose pages did not change reuses it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import subprocess
 import sys
+from importlib import metadata as package_metadata
+from pathlib import Path
 
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
+from programme import cache_dir
 from programme.plugin_settings import plugin_settings
 
 DEFAULTS = {"index": True}
+KEPT_INDEXES = 3  # the latest few, so that undoing an edit finds its index again
 SEARCH_URL = "recherche/"
 # Context variable of the page being rendered → its type, as the filter shows it.
 INDEXED_KINDS = {
@@ -86,12 +97,46 @@ def index_site(pelican) -> None:
     whose search is broken would hide that until a visitor tried it."""
     if not settings(pelican.settings)["index"]:
         return
-    command = [sys.executable, "-m", "pagefind", "--site", str(pelican.output_path), "--silent"]
+    output = Path(pelican.output_path)
+    arguments = ["--site", str(output), "--silent"]
+    cache = cache_dir(pelican.settings, "search")
+    stored = cache / _index_key(output, arguments[2:])
+    if (stored / "pagefind-entry.json").is_file():
+        shutil.copytree(stored, output / "pagefind")
+        os.utime(stored)  # recently used: kept by the pruning below
+        return
+    command = [sys.executable, "-m", "pagefind", *arguments]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(
             "Pagefind could not index the site:\n" + (result.stderr or result.stdout)[-2000:]
         )
+    partial = stored.with_name(stored.name + f".{os.getpid()}.tmp")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(output / "pagefind", partial)
+    shutil.rmtree(stored, ignore_errors=True)
+    partial.rename(stored)
+    older = sorted(cache.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+    for folder in older[KEPT_INDEXES:]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _index_key(output: Path, arguments: list[str]) -> str:
+    """A digest of what Pagefind reads: every HTML file (path and bytes), its version
+    and its arguments (the output folder itself is left out: it changes per build)."""
+    digest = hashlib.sha256()
+    try:
+        version = package_metadata.version("pagefind")
+    except package_metadata.PackageNotFoundError:
+        version = "unknown"
+    digest.update(f"pagefind {version} {arguments}\n".encode())
+    for path in sorted(output.rglob("*.html")):
+        relative = path.relative_to(output).as_posix()
+        if relative.startswith("pagefind/"):
+            continue
+        digest.update(f"{relative}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def register():
