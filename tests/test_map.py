@@ -155,3 +155,49 @@ def test_without_outline_the_map_is_a_schematic_and_a_bad_outline_is_explained()
     finally:
         maps._config.update(saved)
     assert Path(maps.BUNDLED / "bourgogne-franche-comte.geojson").is_file()
+
+
+def test_a_territory_page_of_a_large_programme_draws_a_locator_not_every_territory():
+    from programme import maps
+    from programme.models import Location
+
+    class Place:
+        def __init__(self, index):
+            self.slug, self.title = f"t{index:02d}", f"Territoire {index}"
+            self.url = f"territoires/{self.slug}/"
+            # A line of territories from west to east, 0.1° apart.
+            self.location = Location(47.0, 3.0 + index * 0.1)
+
+    places = [Place(i) for i in range(40)]
+    saved = dict(maps._config)
+    try:
+        maps.configure({"MAP": {"outline": "bourgogne-franche-comte", "nearby": 4}})
+        full = str(maps.territory_map(places))
+        locator = str(maps.territory_map(places, places[20]))
+        assert full.count('class="map-point') == 40
+        # Territory 20 and its 4 nearest neighbours, with their numbers on the full map.
+        shown = re.findall(r'href="/territoires/(t\d+)/" class="map-point', locator)
+        assert shown == ["t18", "t19", "t20", "t21", "t22"]
+        assert re.findall(r'text-anchor="middle">(\d+)</text>', locator) == [
+            "19", "20", "21", "22", "23"
+        ]  # fmt: skip
+        assert re.findall(r'<li value="(\d+)">', locator) == ["19", "20", "21", "22", "23"]
+        assert 'href="/territoires/t20/" class="map-point is-current" aria-current="page"' in (
+            locator
+        )
+        assert "Territoire 20 et les territoires les plus proches" in locator
+        assert "Territoire 35" not in locator  # not in the legend nor in the description
+        assert len(locator) < len(full) / 2
+        with pytest.raises(ValueError, match=r'MAP\["nearby"\]'):
+            maps.configure({"MAP": {"nearby": -1}})
+        with pytest.raises(ValueError, match="unknown key"):
+            maps.configure({"MAP": {"neraby": 3}})
+    finally:
+        maps._config.update(saved)
+
+
+def test_the_demo_territory_page_still_shows_all_eleven_territories(demo_site):
+    html = (demo_site / "territoires" / DEMO_TERRITORIES[0] / "index.html").read_text("utf-8")
+    markers = re.findall(r'<a href="/territoires/([a-z0-9-]+)/" class="map-point', svg_of(html))
+    assert sorted(markers) == DEMO_TERRITORIES
+    assert "<li value=" not in html

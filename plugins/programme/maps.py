@@ -15,6 +15,13 @@ cannot all be legible without overlapping. So each territory is a numbered marke
 and the legend under the map (an ordered list of links) gives the names. Markers
 that would overlap are nudged apart, with a leader line to their true place. Sizes
 are in viewBox units chosen so that a number is about 12 px high on a 320 px phone.
+
+The home page and the territories index draw every territory. A territory's own page
+draws a locator: that territory and its nearest neighbours (setting `MAP["nearby"]`,
+10 by default, so the demo's 11 territories all appear). A programme of 500
+territories would otherwise put 500 markers and a 500-line legend on each of its 500
+territory pages: pages of 350 KB, and a site growing with the square of its size.
+Markers keep their number from the full map, and the legend its numbering.
 """
 
 from __future__ import annotations
@@ -37,13 +44,23 @@ PAD = 12
 FONT = 13  # marker numbers, in viewBox units (site.css sets the same on .map text)
 RADIUS = 10  # markers: a 20 px disc holds a two-digit number and is easy to tap
 
-_config: dict = {"outline": None, "reference": PARIS}
+NEARBY = 10
+_config: dict = {"outline": None, "reference": PARIS, "nearby": NEARBY}
 
 
 def configure(settings: dict) -> None:
     """Read `MAP` once per build: {"outline": path or bundled name, "reference":
-    (name, lat, lon) or None}."""
+    (name, lat, lon) or None, "nearby": neighbours drawn on a territory's page}."""
     conf = settings.get("MAP") or {}
+    unknown = set(conf) - {"outline", "reference", "nearby"}
+    if unknown:
+        raise ValueError(
+            f"MAP: unknown key(s) {sorted(unknown)}; known: outline, reference, nearby"
+        )
+    nearby = conf.get("nearby", NEARBY)
+    if not isinstance(nearby, int) or isinstance(nearby, bool) or nearby < 0:
+        raise ValueError(f'MAP["nearby"]: a whole number of neighbours (0 or more), not {nearby!r}')
+    _config["nearby"] = nearby
     _config["reference"] = conf.get("reference", PARIS)
     _config["outline"] = load_outline(conf["outline"]) if conf.get("outline") else None
 
@@ -160,27 +177,36 @@ def _spread_markers(points, width, height):
 
 def territory_map(territories, highlight=None, siteurl="", width=WIDTH, title=None):
     """An accessible SVG map and its legend; each marker and legend entry links to its
-    territory's page."""
+    territory's page. With `highlight`, a locator: that territory, lit, and its
+    nearest neighbours."""
     located = [t for t in territories if t.location]
     if not located:
         return ""
     places = tuple((t.slug, t.title, t.url, t.location.lat, t.location.lon) for t in located)
     reference = _config["reference"]
     layout = _layout(places, width, siteurl, id(_config["outline"]), tuple(reference or ()))
-    name = title or (
-        f"Carte : {highlight.title} parmi les territoires du programme"
-        if highlight
-        else "Carte des territoires du programme"
-    )
     current_slug = highlight.slug if highlight is not None else None
+    shown = range(len(places))
+    if current_slug is not None and len(places) > _config["nearby"] + 1:
+        shown = _nearest(places, current_slug, _config["nearby"])
+    if title:
+        name = title
+    elif highlight is None:
+        name = "Carte des territoires du programme"
+    elif len(shown) < len(places):
+        name = f"Carte : {highlight.title} et les territoires les plus proches"
+    else:
+        name = f"Carte : {highlight.title} parmi les territoires du programme"
     key = current_slug or "all"
     parts = [
         f'<figure class="map-figure"><svg class="map" viewBox="0 0 {width} {layout.height}" '
         f'role="group" aria-labelledby="map-title-{key}">',
         f'<title id="map-title-{key}">{escape(name)}</title>',
+        f"<desc>{layout.intro}{'; '.join(layout.places[i] for i in shown)}</desc>",
         layout.background,
     ]
-    for slug, href, label, body in layout.markers:
+    for i in shown:
+        slug, href, label, body = layout.markers[i]
         current = slug == current_slug
         parts.append(
             f'<a href="{href}" class="{"map-point is-current" if current else "map-point"}"'
@@ -190,17 +216,35 @@ def territory_map(territories, highlight=None, siteurl="", width=WIDTH, title=No
     parts.append("</svg>")
     # The legend names what the numbers stand for: long names never crowd the map.
     parts.append('<figcaption><ol class="map-legend">')
-    for slug, href, title_html in layout.legend:
+    for i in shown:
+        slug, href, title_html = layout.legend[i]
         current = ' aria-current="page"' if slug == current_slug else ""
-        parts.append(f'<li><a href="{href}"{current}>{title_html}</a></li>')
+        number = f' value="{i + 1}"' if len(shown) < len(places) else ""
+        parts.append(f'<li{number}><a href="{href}"{current}>{title_html}</a></li>')
     parts.append("</ol></figcaption></figure>")
     return Markup("".join(parts))
+
+
+def _nearest(places, slug: str, count: int) -> list[int]:
+    """Indexes of the territory `slug` and its `count` nearest neighbours, in the full
+    map's order (distance on the same projection as the map)."""
+    index = next(i for i, place in enumerate(places) if place[0] == slug)
+    lat0, lon0 = places[index][3], places[index][4]
+    kx = math.cos(math.radians(lat0))
+
+    def distance(i):
+        return math.hypot((places[i][4] - lon0) * kx, places[i][3] - lat0), i
+
+    others = sorted((i for i in range(len(places)) if i != index), key=distance)
+    return sorted([index, *others[:count]])
 
 
 @dataclass(frozen=True)
 class _Layout:
     height: int
-    background: str  # <desc>, outline, reference: the same on every page
+    intro: str  # the <desc> before the list of places
+    places: tuple  # each place's entry in <desc>: "3. Dole (47.09 N, 5.49 E)"
+    background: str  # outline and reference: the same on every page
     markers: tuple  # (slug, href, aria-label, inner SVG)
     legend: tuple  # (slug, href, title)
 
@@ -229,14 +273,14 @@ def _layout(places, width, siteurl, _outline_id, reference) -> _Layout:
         return round((lon * kx - min_x) * scale + PAD, 1), round((-lat - min_y) * scale + PAD, 1)
 
     where = f" en {outline['name']}" if outline and outline.get("name") else ""
-    desc = f"Position de chaque territoire{where}" + (
+    desc = f"Position des territoires{where}" + (
         f", et de {reference[0]} pour repère. " if reference else ". "
     )
-    desc += "; ".join(
-        f"{number}. {title} ({lat:.2f} N, {lon:.2f} E)"
+    described = tuple(
+        str(escape(f"{number}. {title} ({lat:.2f} N, {lon:.2f} E)"))
         for number, (_slug, title, _url, lat, lon) in enumerate(places, 1)
     )
-    background = [f"<desc>{escape(desc)}</desc>"]
+    background = []
     if outline:
         for klass, rings in (
             ("map-area", outline["region"]),
@@ -279,4 +323,6 @@ def _layout(places, width, siteurl, _outline_id, reference) -> _Layout:
         )
         markers.append((slug, href, f"{number}. {escape(title)}", body))
         legend.append((slug, href, str(escape(title))))
-    return _Layout(height, "".join(background), tuple(markers), tuple(legend))
+    return _Layout(
+        height, str(escape(desc)), described, "".join(background), tuple(markers), tuple(legend)
+    )
