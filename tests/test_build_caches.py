@@ -5,6 +5,11 @@ is reported again until it is fixed, and a settings change discards what it shap
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+import time
 
 import pytest
 from conftest import ROOT, build_site
@@ -96,3 +101,85 @@ def test_the_search_index_is_reused_only_while_the_pages_are_unchanged(tiny, mon
     entry = json.loads(read(output / "pagefind" / "pagefind-entry.json"))
     assert entry["languages"]["fr"]["page_count"] == pages + 1
     assert len(list(stored.iterdir())) == 2
+
+
+# -- nothing changed, nothing done ---------------------------------------------------------
+@pytest.fixture
+def settled(tmp_path, tmp_path_factory):
+    """The tiny programme with files last modified a minute ago (a file modified within
+    two seconds of a build is not trusted to have a distinct modification time)."""
+    content = write_tiny_programme(tmp_path / "content")
+    past = time.time() - 60
+    for path in content.rglob("*"):
+        os.utime(path, (past, past))
+    settings = tiny_settings(content, tmp_path_factory.getbasetemp() / "tiny-image-cache")
+    output = tmp_path / "output"
+
+    def build(force=False, **extra):
+        from build import build as build_once
+
+        return build_once(
+            ROOT / "pelicanconf.py", output, overrides={**settings, **extra}, quiet=True,
+            force=force,
+        )  # fmt: skip
+
+    return content, output, build
+
+
+def test_a_build_with_unchanged_inputs_leaves_the_site_as_it_is(settled):
+    _content, output, build = settled
+    first = build()
+    assert first["ok"] and not first["skipped"], first.get("report")
+    page = output / "temoignages" / "zoe-au-bord-du-lac" / "index.html"
+    written = page.stat().st_mtime_ns
+    again = build()
+    assert again["ok"] and again["skipped"]
+    assert page.stat().st_mtime_ns == written
+    assert not build(force=True)["skipped"]  # --force
+    assert page.stat().st_mtime_ns != written
+
+
+@pytest.mark.parametrize("change", ["edit", "setting", "output removed", "output touched"])
+def test_any_changed_input_rebuilds(settled, change):
+    content, output, build = settled
+    assert build()["ok"] and build()["skipped"]
+    extra = {}
+    if change == "edit":
+        source = content / "temoignages" / "zoe-au-bord-du-lac.md"
+        source.write_text(read(source).replace("kinkajou", "capybara"), encoding="utf-8")
+    elif change == "setting":
+        from tiny_site import _brand
+
+        extra = {"BRAND": {**_brand(), "name": "Un autre nom"}}
+    elif change == "output removed":
+        shutil.rmtree(output)
+    else:
+        (output / "ajout.txt").write_text("?", encoding="utf-8")
+    result = build(**extra)
+    assert result["ok"] and not result["skipped"], change
+    page = read(output / "temoignages" / "zoe-au-bord-du-lac" / "index.html")
+    if change == "edit":
+        assert "capybara" in page
+    if change == "setting":
+        assert "Un autre nom" in page
+
+
+def test_the_command_line_says_when_the_site_is_already_up_to_date(settled, tmp_path):
+    content, output, _build = settled
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"import runpy\nglobals().update(runpy.run_path({str(ROOT / 'pelicanconf.py')!r}))\n"
+        f"PATH = {str(content)!r}\nIMAGES = {{'formats': ['jpeg']}}\n",
+        encoding="utf-8",
+    )
+    past = time.time() - 60
+    os.utime(settings, (past, past))
+    command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", str(settings)]
+    command += ["--output", str(output), "--status", str(tmp_path / "status.json")]
+    outputs = [
+        subprocess.run(command + extra, capture_output=True, encoding="utf-8", check=True).stdout
+        for extra in ([], [], ["--force"])
+    ]
+    assert "Site construit" in outputs[0]
+    assert "Site à jour" in outputs[1] and "--force" in outputs[1]
+    assert "Site construit" in outputs[2]

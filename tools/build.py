@@ -1,17 +1,27 @@
 """Build the site into a fresh directory and swap it in only if the build succeeded.
 
-    python tools/build.py [--settings pelicanconf.py] [--output output]
+    python tools/build.py [--settings pelicanconf.py] [--output output] [--force]
 
 A broken content file never destroys the last good build: Pelican empties its output
 directory before it reads the content, so it writes into a sibling directory which
 replaces `output/` only at the end. Exit status: 0 built, 1 content errors (listed in
 French), 2 any other failure. The outcome is also written to .build/status.json for
 the development server.
+
+Nothing to do, nothing done: like make, a build whose inputs are exactly those of the
+build that produced `output/` leaves it as it is (`--force` rebuilds anyway). The
+inputs are every file of the content folder, the theme, the plugins and the settings
+files (path, size, modification time), the resolved settings, the Python version and
+every installed package's version; they are recorded beside the output
+(`.output.inputs.json`) after a successful build. A file modified within two seconds
+of the build's start is not trusted to have a distinct modification time (the "racy
+git" problem): such a build records nothing, and the next one rebuilds.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
@@ -22,6 +32,9 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+INPUTS_FORMAT = 1
+RACY_NS = 2_000_000_000  # a file this recent may change again within the same mtime tick
+SKIPPED_FOLDERS = {"__pycache__", ".git", ".cache", ".mypy_cache", ".ruff_cache"}
 
 
 def _plugins_path(settings_file: Path) -> None:
@@ -30,8 +43,11 @@ def _plugins_path(settings_file: Path) -> None:
             sys.path.insert(0, str(candidate))
 
 
-def build(settings_file, output, overrides: dict | None = None, quiet: bool = False) -> dict:
-    """Build once; return {"ok": bool, "errors": [str], "seconds": float}."""
+def build(
+    settings_file, output, overrides: dict | None = None, quiet: bool = False, force: bool = True
+) -> dict:
+    """Build once; return {"ok": bool, "errors": [str], "seconds": float, "skipped":
+    bool}. force=False: skip the build when the inputs are those of `output`'s build."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -41,14 +57,19 @@ def build(settings_file, output, overrides: dict | None = None, quiet: bool = Fa
 
     output = Path(output).resolve()
     staging = output.with_name(f".{output.name}.building")
+    record = output.with_name(f".{output.name}.inputs.json")
     shutil.rmtree(staging, ignore_errors=True)
     started = time.perf_counter()
+    started_ns = time.time_ns()
     previous_cwd = os.getcwd()
     os.chdir(settings_file.parent)  # error messages name files relative to the project
     try:
         settings = read_settings(
             str(settings_file), override={**(overrides or {}), "OUTPUT_PATH": str(staging)}
         )
+        digest, newest = input_digest(settings_file, settings)
+        if not force and _recorded(record, output) == digest:
+            return {"ok": True, "errors": [], "seconds": _since(started), "skipped": True}
         if quiet:
             logging.getLogger("pelican").setLevel(logging.ERROR)
         Pelican(settings).run()
@@ -67,13 +88,84 @@ def build(settings_file, output, overrides: dict | None = None, quiet: bool = Fa
     finally:
         os.chdir(previous_cwd)
 
+    record.unlink(missing_ok=True)  # output/ is about to change
     retired = output.with_name(f".{output.name}.previous")
     shutil.rmtree(retired, ignore_errors=True)
     if output.exists():
         output.rename(retired)
     staging.rename(output)
     shutil.rmtree(retired, ignore_errors=True)
-    return {"ok": True, "errors": [], "seconds": round(time.perf_counter() - started, 2)}
+    if newest < started_ns - RACY_NS:
+        stat = output.stat()
+        state = {"format": INPUTS_FORMAT, "digest": digest, "output": _identity(stat)}
+        record.write_text(json.dumps(state), encoding="utf-8")
+    return {"ok": True, "errors": [], "seconds": _since(started), "skipped": False}
+
+
+def _since(started: float) -> float:
+    return round(time.perf_counter() - started, 2)
+
+
+def _identity(stat: os.stat_result) -> list[int]:
+    return [stat.st_dev, stat.st_ino, stat.st_mtime_ns]
+
+
+def _recorded(record: Path, output: Path) -> str | None:
+    """The input digest recorded for `output`, if `output` is still the folder that
+    build wrote (same inode, untouched at its top level)."""
+    try:
+        state = json.loads(record.read_text(encoding="utf-8"))
+        if state.get("format") != INPUTS_FORMAT:
+            return None
+        if state.get("output") != _identity(output.stat()):
+            return None
+        return state.get("digest")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def input_digest(settings_file: Path, settings: dict) -> tuple[str, int]:
+    """(digest of everything a build reads, newest modification time among its files)."""
+    from importlib import metadata
+
+    from programme.read_cache import settings_text
+
+    digest = hashlib.sha256(f"inputs {INPUTS_FORMAT}\n{sys.version}\n".encode())
+    versions = sorted(
+        f"{d.metadata['Name']} {d.version}" for d in metadata.distributions() if d.metadata
+    )
+    digest.update("\n".join(versions).encode())
+    digest.update(settings_text(settings, {"OUTPUT_PATH"}).encode())
+    folders = [
+        settings["PATH"],
+        settings["THEME"],
+        *settings.get("THEME_TEMPLATES_OVERRIDES", []),
+        *settings.get("PLUGIN_PATHS", []),
+        ROOT / "plugins",
+        settings_file.parent / "plugins",
+    ]
+    files = [Path(__file__).resolve(), ROOT / "pelicanconf.py", settings_file]
+    files += settings_file.parent.glob("*.py")
+    newest = 0
+    seen: set[str] = set()
+
+    def add(path: str, stat: os.stat_result) -> None:
+        nonlocal newest
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        newest = max(newest, stat.st_mtime_ns)
+
+    for folder in sorted({str(Path(f).resolve()) for f in folders}):
+        for here, subfolders, names in os.walk(folder):
+            subfolders[:] = sorted(d for d in subfolders if d not in SKIPPED_FOLDERS)
+            for name in sorted(names):
+                path = os.path.join(here, name)
+                if path not in seen:
+                    seen.add(path)
+                    add(path, os.stat(path))
+    for file in sorted({str(Path(f).resolve()) for f in files}):
+        if file not in seen and os.path.isfile(file):
+            add(file, os.stat(file))
+    return digest.hexdigest(), newest
 
 
 def main(argv=None) -> int:
@@ -82,12 +174,21 @@ def main(argv=None) -> int:
     parser.add_argument("--output", default="output")
     parser.add_argument("--status", default=str(ROOT / ".build" / "status.json"))
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument(
+        "--force", action="store_true", help="rebuild even if no input changed since the last build"
+    )
     args = parser.parse_args(argv)
-    result = build(args.settings, args.output, quiet=args.quiet)
+    result = build(args.settings, args.output, quiet=args.quiet, force=args.force)
     result["finished"] = time.time()
     status = Path(args.status)
     status.parent.mkdir(parents=True, exist_ok=True)
     status.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    if result["ok"] and result.get("skipped"):
+        print(
+            f"Site à jour dans {args.output}/ : rien n’a changé depuis la dernière construction "
+            f"({result['seconds']} s). --force pour reconstruire quand même."
+        )
+        return 0
     if result["ok"]:
         print(f"Site construit dans {args.output}/ en {result['seconds']} s.")
         return 0

@@ -41,6 +41,7 @@ from .pipeline import EXTENSIONS, MIME_TYPES, Probe
 logger = logging.getLogger(__name__)
 
 CACHE_LAYOUT = "derivatives", "probes", "sites"
+SWEEP_INTERVAL = 24 * 3600  # seconds: the cache is swept at least this often (clean_cache)
 
 
 @dataclass
@@ -616,11 +617,16 @@ def _reporting() -> bool:
 def encode_missing(run: Run) -> tuple[int, list[tuple[object, str]]]:
     """Encode every task with a missing output; returns (outputs encoded, failures)."""
     missing = []
+    cached = _cached_derivatives(run.settings.cache_dir)
+
+    def present(path: str) -> bool:
+        return path in cached or Path(path).is_file()
+
     for task in run.tasks.values():
-        if all(Path(p).is_file() for p in _task_outputs(task)):
+        if all(present(p) for p in _task_outputs(task)):
             continue
         if isinstance(task, pipeline.Task):  # encode only the formats the cache lacks
-            outputs = tuple((f, p) for f, p in task.outputs if not Path(p).is_file())
+            outputs = tuple((f, p) for f, p in task.outputs if not present(p))
             task = dataclasses.replace(task, outputs=outputs)
         missing.append(task)
     encoded, failures = 0, []
@@ -673,9 +679,30 @@ def _map(function, items: list, workers: int, progress=None):
     return results
 
 
-def _publish(derivative: Derivative, output_root: Path) -> None:
+def _cached_derivatives(cache_dir: Path) -> set[str]:
+    """Paths of the encoded files in the cache: one directory listing per key prefix
+    instead of a file-system check per derivative (4,000 at ten times the demo)."""
+    found: set[str] = set()
+    try:
+        prefixes = os.scandir(cache_dir / "derivatives")
+    except FileNotFoundError:
+        return found
+    with prefixes:
+        for prefix in prefixes:
+            if prefix.is_dir():
+                with os.scandir(prefix.path) as files:
+                    found.update(entry.path for entry in files)
+    return found
+
+
+def _publish(derivative: Derivative, output_root: Path, folders: set | None = None) -> None:
+    """Link (or copy) a cached derivative into the output. Raises FileNotFoundError
+    when the cache lost it. `folders`: output folders already created."""
     target = output_root / derivative.output
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if folders is None or target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.add(target.parent)
     if derivative.fmt == "svg":
         shutil.copyfile(derivative.cache_path, target)
         return
@@ -698,14 +725,17 @@ def finalise(pelican) -> None:
     if failures:
         return  # tools/build.py reports the errors and keeps the previous site
     total_bytes = 0
+    folders: set[Path] = set()
     for derivative in run.wanted.values():
-        if not derivative.cache_path.is_file():
+        try:
+            _publish(derivative, run.output, folders)
+        except FileNotFoundError:
             # Removed by a concurrent build's cleanup since it was checked: redo it.
             encoded += encode_missing(run)[0]
-        _publish(derivative, run.output)
+            _publish(derivative, run.output, folders)
         total_bytes += derivative.cache_path.stat().st_size
     _write_placeholders(run)
-    removed = clean_cache(run)
+    removed = clean_cache(run, changed=encoded > 0)
     count = len(run.wanted)
     LAST_STATS.clear()
     LAST_STATS.update(
@@ -770,9 +800,13 @@ def _write_placeholders(run: Run) -> None:
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def clean_cache(run: Run) -> int:
+def clean_cache(run: Run, changed: bool = True) -> int:
     """Remove cache files no known site uses any more. Each site (content folder)
-    records what it used; a site whose content folder is gone no longer counts."""
+    records what it used; a site whose content folder is gone no longer counts.
+
+    The sweep reads the whole cache; it is skipped when this build encoded nothing,
+    used the same files as this site's previous build, and swept less than a day ago
+    (other sites sweep when their own files change)."""
     cache = run.settings.cache_dir
     sites = cache / "sites"
     site_id = hashlib.sha256(str(run.content).encode()).hexdigest()[:16]
@@ -784,7 +818,16 @@ def clean_cache(run: Run) -> int:
         }
     )
     manifest = {"content": str(run.content), "files": used}
-    pipeline.write_atomic(sites / f"{site_id}.json", json.dumps(manifest).encode())
+    record = sites / f"{site_id}.json"
+    encoded_manifest = json.dumps(manifest).encode()
+    try:
+        unchanged = record.read_bytes() == encoded_manifest
+        recent = time.time() - record.stat().st_mtime < SWEEP_INTERVAL
+    except OSError:
+        unchanged = recent = False
+    if unchanged and recent and not changed:
+        return 0
+    pipeline.write_atomic(record, encoded_manifest)
     keep: set[str] = set()
     for path in sites.glob("*.json"):
         try:

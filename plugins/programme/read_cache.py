@@ -42,6 +42,11 @@ def _plain(value):
     return f"<{type(value).__module__}.{type(value).__qualname__}>"
 
 
+def settings_text(settings, ignored=frozenset()) -> str:
+    """The settings as stable text (data as is, objects by type), for digests."""
+    return repr(_plain({k: v for k, v in settings.items() if k not in ignored}))
+
+
 def fingerprint(settings) -> str:
     digest = hashlib.sha256(f"format {FORMAT}\n".encode())
     for name in _PACKAGES:
@@ -52,8 +57,7 @@ def fingerprint(settings) -> str:
     here = Path(__file__).parent
     for name in _CODE:
         digest.update((here / name).read_bytes())
-    kept = {k: v for k, v in settings.items() if k not in _IGNORED_SETTINGS}
-    digest.update(repr(_plain(kept)).encode())
+    digest.update(settings_text(settings, _IGNORED_SETTINGS).encode())
     return digest.hexdigest()
 
 
