@@ -183,3 +183,53 @@ def test_the_command_line_says_when_the_site_is_already_up_to_date(settled, tmp_
     assert "Site construit" in outputs[0]
     assert "Site à jour" in outputs[1] and "--force" in outputs[1]
     assert "Site construit" in outputs[2]
+
+
+# -- results kept per file (audio durations, transcripts) ------------------------------------
+class Problem(Exception):
+    pass
+
+
+CALLS: list[str] = []
+
+
+def measure_file(path):
+    CALLS.append(path.name)
+    text = path.read_text(encoding="utf-8")
+    if "cassé" in text:
+        raise Problem(f"{path.name} est cassé")
+    return len(text)
+
+
+def test_a_file_memo_computes_again_only_when_the_file_changes(tmp_path):
+    from programme.file_memo import FileMemo
+
+    content = tmp_path / "content"
+    content.mkdir()
+    audio = content / "episode.txt"
+    audio.write_text("douze octets", encoding="utf-8")
+    settings = {"PATH": str(content)}
+
+    def one_build():
+        memo = FileMemo("test", version=1, errors=(Problem,))
+        memo.configure(settings)
+        try:
+            return memo.get(measure_file, audio)
+        finally:
+            memo.save()
+
+    CALLS.clear()
+    # Just written: not trusted to have a distinct modification time, read each time.
+    assert one_build() == one_build() == 12
+    assert CALLS == ["episode.txt", "episode.txt"]
+    past = time.time() - 60
+    os.utime(audio, (past, past))
+    CALLS.clear()
+    assert one_build() == one_build() == one_build() == 12
+    assert CALLS == ["episode.txt"]  # settled: read once, then from the cache
+    audio.write_text("un texte cassé", encoding="utf-8")
+    os.utime(audio, (past + 1, past + 1))
+    for _ in range(2):  # the error is raised again from the cache
+        with pytest.raises(Problem, match="cassé"):
+            one_build()
+    assert CALLS == ["episode.txt", "episode.txt"]

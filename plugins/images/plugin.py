@@ -79,6 +79,7 @@ class Run:
     wanted: dict[str, Derivative] = field(default_factory=dict)  # output path → derivative
     placeholders: dict[str, tuple[str, str]] = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
+    plans: dict[tuple, list] = field(default_factory=dict)  # (source, slot, flatten) → plan
 
 
 RUN: Run | None = None
@@ -286,7 +287,15 @@ def _source_for(run: Run, src: str, source_file: str | None, field_name: str) ->
 
 
 def plan(run: Run, source: Source, slot: str, flatten: bool = False) -> list[Derivative]:
-    """Every derivative of `source` for `slot`, registered for the end of the build."""
+    """Every derivative of `source` for `slot`, registered for the end of the build.
+    Planned once per build: a hero is drawn on its page and on several lists."""
+    memo = (source.relative, source.digest, slot, flatten)
+    if memo not in run.plans:
+        run.plans[memo] = _plan(run, source, slot, flatten)
+    return run.plans[memo]
+
+
+def _plan(run: Run, source: Source, slot: str, flatten: bool) -> list[Derivative]:
     settings = run.settings
     spec = settings.slots[slot]
     probe = source.probe

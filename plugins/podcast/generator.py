@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 from programme.errors import BUILD_ERRORS
+from programme.file_memo import FileMemo
 
 from . import guids
 from .feed import build_feed
@@ -24,6 +25,9 @@ from .show import DESCRIPTION_MAX_BYTES, FEED_PATH, Show, check_artwork, read_sh
 CHAPTERS_FILE = "chapters.json"  # beside the episode page: /podcast/<slug>/chapters.json
 FEED_IMAGE_WIDTH = 3000  # Apple's largest artwork; sources are 1400 to 3000 px
 TRANSCRIPT_TOLERANCE = 1.0  # seconds a transcript may run past the audio's end
+# Audio headers and transcripts are read once, not at every build (150 episodes at 50x
+# the demo).
+MEDIA = FileMemo("podcast-media", version=1, errors=(MediaError,))
 
 
 @dataclass(frozen=True)
@@ -61,12 +65,14 @@ class PodcastGenerator(Generator):
         content = Path(self.path)
         show = read_show(self.settings, content, BUILD_ERRORS)
         readable = []
+        MEDIA.configure(self.settings)
         for episode in episodes:
             audio = self._audio(episode, content)
             transcript = self._transcript(episode, content, audio)
             self._check_episode(episode, content, audio)
             if audio is not None:
                 readable.append((episode, audio, transcript))
+        MEDIA.save()
         if show is None:
             return
         assigned = self._guids(episodes, content, show)
@@ -81,7 +87,7 @@ class PodcastGenerator(Generator):
     # -- reading and checking -------------------------------------------------------------
     def _audio(self, episode, content: Path) -> AudioFile | None:
         try:
-            audio = read_audio(content / episode.audio)
+            audio = MEDIA.get(read_audio, content / episode.audio)
         except MediaError as error:
             BUILD_ERRORS.add(episode.source_path, "audio", f"content/{episode.audio} : {error}")
             return None
@@ -99,7 +105,9 @@ class PodcastGenerator(Generator):
         if not episode.transcript:
             return None
         try:
-            transcript = read_transcript(content / episode.transcript, episode.transcript)
+            transcript = MEDIA.get(
+                read_transcript, content / episode.transcript, episode.transcript
+            )
         except MediaError as error:
             BUILD_ERRORS.add(
                 episode.source_path, "transcript", f"content/{episode.transcript} : {error}"

@@ -14,6 +14,7 @@ Pure functions here; plugins/seo/__init__.py calls them when the site is written
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 import yaml
@@ -21,6 +22,7 @@ import yaml
 # Output folders that hold assets, not pages with public addresses.
 ASSET_FOLDERS = {"theme", "images", "pagefind", "audio", "transcripts", "qr"}
 REDIRECT_MARKER = '<meta name="venez-vivre" content="redirection">'
+REDIRECT_PAGE_MAX = 4096  # bytes: redirect pages are about 600
 MANIFEST_HEADER = """\
 # Adresses publiques déjà publiées : une par ligne.
 # Ce fichier est mis à jour par `make publish` ; enregistrez-le (commit) avec le contenu.
@@ -33,24 +35,28 @@ def published_urls(output: Path) -> set[str]:
     """Every public page and feed of a built site, as root-relative paths.
 
     Pages are `…/index.html` (published as `…/`); feeds are `.xml` files other than
-    the sitemap. Redirect pages and the 404 page are not pages of their own."""
+    the sitemap. Redirect pages and the 404 page are not pages of their own. Asset
+    folders (thousands of image files) are not walked."""
     output = Path(output)
     urls = set()
-    for path in output.rglob("*"):
-        relative = path.relative_to(output)
-        if not path.is_file() or relative.parts[0] in ASSET_FOLDERS:
-            continue
-        if path.name == "index.html":
-            if is_redirect_page(path):
-                continue
-            parent = relative.parent.as_posix()
-            urls.add("/" if parent == "." else f"/{parent}/")
-        elif path.suffix == ".xml" and path.name != "sitemap.xml":
-            urls.add("/" + relative.as_posix())
+    for here, folders, names in os.walk(output):
+        relative = Path(here).relative_to(output)
+        if relative == Path("."):
+            folders[:] = [f for f in folders if f not in ASSET_FOLDERS]
+        for name in names:
+            if name == "index.html":
+                if is_redirect_page(Path(here) / name):
+                    continue
+                parent = relative.as_posix()
+                urls.add("/" if parent == "." else f"/{parent}/")
+            elif name.endswith(".xml") and name != "sitemap.xml":
+                urls.add("/" + (relative / name).as_posix())
     return urls
 
 
 def is_redirect_page(path: Path) -> bool:
+    if os.stat(path).st_size > REDIRECT_PAGE_MAX:  # a page of the site, not a redirect
+        return False
     with open(path, encoding="utf-8", errors="replace") as handle:
         return REDIRECT_MARKER in handle.read(2048)
 
