@@ -73,6 +73,9 @@ FOOTER_LINKS = [
 ARTICLE_PATHS = ["actualites"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["audio", "transcripts"]
+# Audio and transcripts are hard-linked into the output, not copied (14 MB per build at
+# ten times the demo); never as symbolic links (plugins/programme falls back to a copy).
+STATIC_CREATE_LINKS = True
 ARTICLE_URL = "actualites/{slug}/"
 ARTICLE_SAVE_AS = "actualites/{slug}/index.html"
 PAGE_URL = "{slug}/"

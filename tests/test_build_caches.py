@@ -233,3 +233,26 @@ def test_a_file_memo_computes_again_only_when_the_file_changes(tmp_path):
         with pytest.raises(Problem, match="cassé"):
             one_build()
     assert CALLS == ["episode.txt", "episode.txt"]
+
+
+def test_audio_is_linked_into_the_output_or_copied_never_symlinked(tmp_path, monkeypatch):
+    import errno
+
+    real_link = os.link
+    refused = []
+
+    def no_cross_device_links(source, target, *args, **kwargs):
+        if str(source).endswith(".mp3"):
+            refused.append(source)
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real_link(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", no_cross_device_links)
+    output = tmp_path / "output"
+    result = build_site(ROOT / "pelicanconf.py", output)
+    assert result["ok"], result.get("report")
+    assert refused  # the build tried to link the audio, and could not
+    for audio in (ROOT / "content" / "audio").glob("*.mp3"):
+        published = output / "audio" / audio.name
+        assert published.is_file() and not published.is_symlink()
+        assert published.read_bytes() == audio.read_bytes()

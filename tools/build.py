@@ -124,17 +124,25 @@ def _recorded(record: Path, output: Path) -> str | None:
         return None
 
 
+def _installed_packages() -> list[str]:
+    """Every installed package and its version, from the names of their metadata
+    folders (`pelican-4.11.0.dist-info`): reading each one's metadata took 0.1 s."""
+    found = []
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        found += [n for n in names if n.endswith((".dist-info", ".egg-info"))]
+    return sorted(found)
+
+
 def input_digest(settings_file: Path, settings: dict) -> tuple[str, int]:
     """(digest of everything a build reads, newest modification time among its files)."""
-    from importlib import metadata
-
     from programme.read_cache import settings_text
 
     digest = hashlib.sha256(f"inputs {INPUTS_FORMAT}\n{sys.version}\n".encode())
-    versions = sorted(
-        f"{d.metadata['Name']} {d.version}" for d in metadata.distributions() if d.metadata
-    )
-    digest.update("\n".join(versions).encode())
+    digest.update("\n".join(_installed_packages()).encode())
     digest.update(settings_text(settings, {"OUTPUT_PATH"}).encode())
     folders = [
         settings["PATH"],

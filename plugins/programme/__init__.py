@@ -8,6 +8,8 @@ stops the build with every content error at once, in French.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -105,8 +107,28 @@ def check_pages_and_news(generators) -> None:
     BUILD_ERRORS.raise_if_any()
 
 
+def link_or_copy_static_files(generator) -> None:
+    """With STATIC_CREATE_LINKS, Pelican falls back to symbolic links across file
+    systems: an output holding links to the content folder would publish broken files.
+    Hard links, else copies."""
+
+    def link_or_copy(static):
+        source = os.path.join(generator.path, static.source_path)
+        target = os.path.join(generator.output_path, static.save_as)
+        generator._mkdir(os.path.dirname(target))
+        if os.path.lexists(target):
+            os.unlink(target)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or links not allowed
+            shutil.copy2(source, target)
+
+    generator._link_staticfile = link_or_copy
+
+
 def register():
     signals.initialized.connect(initialise)
+    signals.static_generator_init.connect(link_or_copy_static_files)
     signals.readers_init.connect(use_content_reader)
     signals.get_generators.connect(get_generators)
     signals.content_object_init.connect(pages_and_news_slugs)
