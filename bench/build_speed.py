@@ -7,7 +7,10 @@ system, children included: robust to a busy machine) and peak memory. A benchmar
 a test.
 
     .venv/bin/python bench/build_speed.py [--scales 10 50] [--only ours pelican hugo]
-                                          [--keep DIR] [--profile]
+                                          [--keep DIR] [--no-cold] [--repeat N] [--profile]
+
+--repeat N runs each warm step (warm, forced, 1 edit) N times and prints the median:
+on a shared machine single runs vary by a second.
 
 Hugo comes from Debian's package: `apt-get install hugo` (not installed by CI); the
 script skips it when absent. --profile writes a cProfile of venez-vivre's warm build at
@@ -307,6 +310,16 @@ def ours(base: Path, force: bool = False) -> list[str]:
     ]
 
 
+def median_run(command: list[str], cwd: Path, repeat: int, before=None) -> tuple:
+    """The run of median wall time among `repeat` runs (`before()` prepares each)."""
+    runs = []
+    for _ in range(repeat):
+        if before:
+            before()
+        runs.append(run(command, cwd))
+    return sorted(runs)[len(runs) // 2]
+
+
 def edit_one_testimonial(base: Path) -> None:
     for root in (
         base / "content" / "temoignages",
@@ -317,7 +330,9 @@ def edit_one_testimonial(base: Path) -> None:
         page.write_text(page.read_text(encoding="utf-8") + "\nUne phrase ajoutée.\n", "utf-8")
 
 
-def measure(base: Path, tools: list[str], cold: bool = True) -> dict[str, dict[str, tuple]]:
+def measure(
+    base: Path, tools: list[str], cold: bool = True, repeat: int = 1
+) -> dict[str, dict[str, tuple]]:
     results: dict[str, dict[str, tuple]] = {}
     commands = {
         "ours": lambda force=False: ours(base, force),
@@ -364,11 +379,12 @@ def measure(base: Path, tools: list[str], cold: bool = True) -> dict[str, dict[s
         else:  # --no-cold: caches of a previous --keep run are reused
             run(commands[tool](force=True), cwd[tool])
             results[tool] = {"cold": (float("nan"), float("nan"), 0.0)}
-        results[tool]["warm"] = run(commands[tool](), cwd[tool])
-        results[tool]["forced"] = run(commands[tool](force=True), cwd[tool])
-    edit_one_testimonial(base)
-    for tool in results:
-        results[tool]["edit"] = run(commands[tool](), cwd[tool])
+        results[tool]["warm"] = median_run(commands[tool](), cwd[tool], repeat)
+        results[tool]["forced"] = median_run(commands[tool](force=True), cwd[tool], repeat)
+    for tool in results:  # each run follows a new edit of the same testimonial
+        results[tool]["edit"] = median_run(
+            commands[tool](), cwd[tool], repeat, lambda: edit_one_testimonial(base)
+        )
     return results
 
 
@@ -389,6 +405,7 @@ def main(argv=None) -> int:
     parser.add_argument("--only", nargs="+", default=["ours", "pelican", "hugo"])
     parser.add_argument("--keep", help="generate into this folder and keep it")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1, help="median of N warm runs")
     parser.add_argument(
         "--no-cold",
         action="store_true",
@@ -411,7 +428,7 @@ def main(argv=None) -> int:
                 f"\n{scale}x the demo: {described} "
                 f"(generated in {time.perf_counter() - started:.1f} s)"
             )
-            results = measure(base, args.only, cold=not args.no_cold)
+            results = measure(base, args.only, cold=not args.no_cold, repeat=args.repeat)
             steps = ("cold", "warm", "forced", "edit")
             print("  wall seconds (CPU seconds)")
             print(f"  {'':14}" + "".join(f"{s:>17}" for s in (*steps[:3], "1 edit")) + "  peak MiB")

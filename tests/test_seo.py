@@ -232,6 +232,40 @@ def test_redirect_to_a_missing_page_is_an_error(tiny_content, tmp_path):
     assert any("/territoires/ancien-alpha/ a déjà été publiée" in e for e in result["errors"])
 
 
+def test_sitemap_dates_pages_by_their_content_not_by_the_build(demo_site):
+    """Each testimonial by its date, a territory by its newest testimonial or episode,
+    the other pages by the programme's newest date: never the day of the build."""
+    import datetime as dt
+
+    import yaml
+
+    tree = ET.parse(demo_site / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    lastmod = {
+        url.find("s:loc", ns).text: url.find("s:lastmod", ns).text[:10]
+        for url in tree.getroot().findall("s:url", ns)
+    }
+    today = dt.date.today().isoformat()
+    assert today not in lastmod.values() or today == max(lastmod.values())
+    dates, by_territory = {}, {}
+    for folder in ("temoignages", "podcast"):
+        for source in (ROOT / "content" / folder).glob("*.md"):
+            meta = yaml.safe_load(source.read_text(encoding="utf-8").split("---")[1])
+            if meta.get("status") == "draft":
+                continue
+            day = str(meta.get("modified") or meta["date"])[:10]
+            dates[f"/{folder}/{source.stem}/"] = day
+            if meta.get("territory"):
+                by_territory.setdefault(meta["territory"], []).append(day)
+    for url, day in dates.items():
+        if url in lastmod:  # episodes and testimonials published under their file name
+            assert lastmod[url] == day, url
+    for territory, days in by_territory.items():
+        assert lastmod[f"/territoires/{territory}/"] == max(days), territory
+    newest = max(lastmod.values())
+    assert lastmod["/"] == lastmod["/temoignages/"] == lastmod["/mentions-legales/"] == newest
+
+
 def test_sitemap_is_written_after_a_failed_build(tiny_content, tmp_path):
     content, settings = tiny_content
     broken = content / "temoignages" / "sans-territoire.md"

@@ -13,7 +13,10 @@ One dict setting, SEO, with its defaults applied in `settings()`.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from types import SimpleNamespace
+from urllib.request import pathname2url
 
 from jinja2 import pass_context
 from pelican import signals
@@ -59,6 +62,7 @@ def reset_sitemap_plugin() -> None:
 def initialise(pelican) -> None:
     settings(pelican.settings)  # fail early on a bad SEO setting
     reset_sitemap_plugin()
+    _WRITTEN.clear()
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(structured_data=structured_data_tag)
 
 
@@ -117,6 +121,59 @@ def finalise(pelican) -> None:
         )
 
 
+# -- sitemap dates --------------------------------------------------------------------------
+# pelican-sitemap dates a page by its Pelican article or page, and every other page
+# (territories, testimonials, episodes, campaigns, indexes) by the build's clock: each
+# build claimed that 400 pages had changed today, which search engines learn to ignore,
+# and made sitemap.xml differ at every build. Instead: an entry's own date (modified,
+# else published); a territory, the newest of its testimonials and episodes; any other
+# page (indexes, legal pages without a date), the newest date of the programme's
+# content. A build of unchanged content writes the same sitemap.
+_WRITTEN: dict[str, object] = {}  # output file → its entry (None: an index page)
+
+
+def remember_page(path, context) -> None:
+    _WRITTEN[os.path.abspath(path)] = context.get("entry")
+
+
+def entry_date(entry):
+    for name in ("modified", "date"):
+        value = getattr(entry, name, None)
+        if value:
+            return value
+    related = [*(getattr(entry, "testimonials", None) or ())]
+    related += getattr(entry, "episodes", None) or ()
+    return max((d for d in map(entry_date, related) if d), default=None)
+
+
+def date_sitemap_pages(pelican) -> None:
+    """Give pelican-sitemap a date for the pages it would date with the clock."""
+    from pelican.plugins.sitemap import sitemap
+
+    queue = sitemap.generator.page_queue
+    dated = [entry_date(entry) for entry in _WRITTEN.values() if entry is not None]
+    dated += [getattr(obj, "date", None) for _path, obj in queue if obj is not None]
+    newest = max((d for d in dated if d), default=None)
+    for index, (path, obj) in enumerate(queue):
+        if obj is not None and (getattr(obj, "date", None) or getattr(obj, "modified", None)):
+            continue
+        date = entry_date(_WRITTEN.get(os.path.abspath(path))) or newest
+        if date is None:
+            continue
+        if obj is None:
+            url = pathname2url(os.path.relpath(path, pelican.output_path))  # as the plugin does
+            queue[index] = (path, SimpleNamespace(date=date, url=url))
+        else:  # a Pelican page without a date (legal pages): same URL, same frequency
+            changefreq = pelican.settings.get("SITEMAP", {}).get("changefreqs", {}).get("pages")
+            shim = SimpleNamespace(date=date, url=obj.url, status=getattr(obj, "status", ""))
+            if changefreq:
+                shim.changefreq = changefreq
+            queue[index] = (path, shim)
+    _WRITTEN.clear()
+
+
 def register():
     signals.initialized.connect(initialise)
+    signals.content_written.connect(remember_page)
+    signals.finalized.connect(date_sitemap_pages)
     signals.finalized.connect(finalise)
