@@ -32,9 +32,10 @@ $(NPM_ALL): package.json package-lock.json
 serve: $(STAMP)
 	$(BIN)/python tools/serve.py --settings $(SETTINGS) --output $(OUTPUT) --host $(HOST) --port $(PORT)
 
-## Development build into output/ (the previous output survives a failed build).
+## Development build into output/ (the previous output survives a failed build); does
+## nothing when no input changed since the build that wrote output/ (FORCE=1 rebuilds).
 html: $(STAMP)
-	$(BIN)/python tools/build.py --settings $(SETTINGS) --output $(OUTPUT)
+	$(BIN)/python tools/build.py --settings $(SETTINGS) --output $(OUTPUT) $(if $(FORCE),--force)
 
 ## Production build with publishconf.py into a fresh directory, checked (links, CSP,
 ## third parties), fingerprinted and precompressed; swapped into output/ only if all pass.
@@ -64,4 +65,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(OUTPUT) .build .cache __pycache__ .pytest_cache
+	rm -rf $(OUTPUT) $(dir $(OUTPUT)).$(notdir $(OUTPUT)).inputs.json .build .cache __pycache__ .pytest_cache

@@ -196,3 +196,29 @@ def test_feed_and_subtitles_types():
     assert content_type("podcast/feed.xml").startswith("application/rss+xml")
     assert content_type("transcripts/ep.vtt").startswith("text/vtt")
     assert content_type("images/a.avif") == "image/avif"
+
+
+def test_publishing_unchanged_content_again_gives_the_same_bytes(tmp_path, tmp_path_factory):
+    """So that `make deploy` (rsync or S3, by checksum) uploads nothing when nothing
+    changed: no build date in the sitemap, the same Pagefind index."""
+    import hashlib
+
+    def snapshot(folder):
+        return {
+            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    content = write_tiny_programme(tmp_path / "content")
+    settings = tiny_settings(content, tmp_path_factory.getbasetemp() / "tiny-image-cache")
+    output = tmp_path / "output"
+    first = publish(ROOT / "publishconf.py", output, overrides=settings)
+    assert first["ok"], first.get("report")
+    before = snapshot(output)
+    second = publish(ROOT / "publishconf.py", output, overrides=settings)
+    assert second["ok"], second.get("report")
+    after = snapshot(output)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert changed == []
+    assert "sitemap.xml" in after and any(k.startswith("pagefind/") for k in after)
