@@ -65,4 +65,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(OUTPUT) $(dir $(OUTPUT)).$(notdir $(OUTPUT)).inputs.json .build .cache __pycache__ .pytest_cache
+	rm -rf $(OUTPUT) $(dir $(OUTPUT)).$(notdir $(OUTPUT)).inputs.json $(dir $(OUTPUT)).$(notdir $(OUTPUT)).previous* .build .cache __pycache__ .pytest_cache

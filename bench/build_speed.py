@@ -290,12 +290,13 @@ def run(command: list[str], cwd: Path) -> tuple[float, float, float]:
 
 def ours(base: Path, force: bool = False) -> list[str]:
     settings = base / "settings.py"
-    if not settings.exists():
-        write(
-            settings,
-            f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
-            'PATH = "content"\n',
-        )
+    # Written each time (unchanged files are left alone): a kept workspace may come from
+    # another checkout, whose theme and plugins it would otherwise keep using.
+    write(
+        settings,
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
+        'PATH = "content"\n',
+    )
     return [
         PYTHON,
         str(ROOT / "tools" / "build.py"),

@@ -256,3 +256,17 @@ def test_audio_is_linked_into_the_output_or_copied_never_symlinked(tmp_path, mon
         published = output / "audio" / audio.name
         assert published.is_file() and not published.is_symlink()
         assert published.read_bytes() == audio.read_bytes()
+
+
+def test_replaced_outputs_are_deleted_by_the_next_build(settled):
+    import threading
+
+    _content, output, build = settled
+    for _ in range(3):
+        assert build(force=True)["ok"]
+        for thread in threading.enumerate():
+            if thread.name == "retired":
+                thread.join(timeout=60)
+    # The output the last build replaced waits for the next build; older ones are gone.
+    assert len(list(output.parent.glob(".output.previous-*"))) == 1
+    assert (output / "temoignages" / "zoe-au-bord-du-lac" / "index.html").is_file()

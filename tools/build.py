@@ -4,7 +4,8 @@
 
 A broken content file never destroys the last good build: Pelican empties its output
 directory before it reads the content, so it writes into a sibling directory which
-replaces `output/` only at the end. Exit status: 0 built, 1 content errors (listed in
+replaces `output/` only at the end. The replaced output is renamed
+`.output.previous-<id>` and deleted in the background by the next build. Exit status: 0 built, 1 content errors (listed in
 French), 2 any other failure. The outcome is also written to .build/status.json for
 the development server.
 
@@ -27,8 +28,10 @@ import logging
 import os
 import shutil
 import sys
+import threading
 import time
 import traceback
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +62,7 @@ def build(
     staging = output.with_name(f".{output.name}.building")
     record = output.with_name(f".{output.name}.inputs.json")
     shutil.rmtree(staging, ignore_errors=True)
+    remove_retired_outputs(output)
     started = time.perf_counter()
     started_ns = time.time_ns()
     previous_cwd = os.getcwd()
@@ -89,17 +93,31 @@ def build(
         os.chdir(previous_cwd)
 
     record.unlink(missing_ok=True)  # output/ is about to change
-    retired = output.with_name(f".{output.name}.previous")
-    shutil.rmtree(retired, ignore_errors=True)
+    retired = output.with_name(f".{output.name}.previous-{uuid.uuid4().hex[:12]}")
     if output.exists():
         output.rename(retired)
     staging.rename(output)
-    shutil.rmtree(retired, ignore_errors=True)
     if newest < started_ns - RACY_NS:
         stat = output.stat()
         state = {"format": INPUTS_FORMAT, "digest": digest, "output": _identity(stat)}
         record.write_text(json.dumps(state), encoding="utf-8")
     return {"ok": True, "errors": [], "seconds": _since(started), "skipped": False}
+
+
+def remove_retired_outputs(output: Path) -> threading.Thread:
+    """Delete the outputs previous builds replaced (`.output.previous-*`), in a
+    background thread: unlinking 23,000 files took a second at 50 times the demo, and
+    it now overlaps with this build's reading and rendering instead of adding to it.
+    Whatever an interrupted deletion leaves is deleted by the next build."""
+
+    def remove(folders):
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    folders = sorted(output.parent.glob(f".{output.name}.previous*"))
+    thread = threading.Thread(target=remove, args=(folders,), daemon=True, name="retired")
+    thread.start()
+    return thread
 
 
 def _since(started: float) -> float:

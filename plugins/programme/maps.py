@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import heapq
 import json
 import logging
 import math
@@ -65,6 +66,7 @@ def configure(settings: dict) -> None:
         raise ValueError(f'MAP["nearby"]: a whole number of neighbours (0 or more), not {nearby!r}')
     _config["nearby"] = nearby
     _config["reference"] = conf.get("reference", PARIS)
+    _last_places[:] = [None, 0, ()]  # a new build: its own territories
     _config["cache"] = None
     if settings.get("PATH"):
         from . import cache_dir
@@ -204,10 +206,9 @@ def territory_map(territories, highlight=None, siteurl="", width=WIDTH, title=No
     """An accessible SVG map and its legend; each marker and legend entry links to its
     territory's page. With `highlight`, a locator: that territory, lit, and its
     nearest neighbours."""
-    located = [t for t in territories if t.location]
-    if not located:
+    places = _places(territories)
+    if not places:
         return ""
-    places = tuple((t.slug, t.title, t.url, t.location.lat, t.location.lon) for t in located)
     reference = _config["reference"]
     layout = _layout(places, width, siteurl, id(_config["outline"]), tuple(reference or ()))
     current_slug = highlight.slug if highlight is not None else None
@@ -250,18 +251,35 @@ def territory_map(territories, highlight=None, siteurl="", width=WIDTH, title=No
     return Markup("".join(parts))
 
 
+_last_places: list = [None, 0, ()]  # the list last drawn (kept alive), its length, places
+
+
+def _places(territories) -> tuple:
+    """(slug, title, url, lat, lon) of each located territory. Every territory page
+    passes the same list: computed once per build, not once per page (550 × 550 at
+    50×). The list is held, so that its identity cannot be reused by another."""
+    if _last_places[0] is not territories or _last_places[1] != len(territories):
+        places = tuple(
+            (t.slug, t.title, t.url, t.location.lat, t.location.lon)
+            for t in territories
+            if t.location
+        )
+        _last_places[:] = [territories, len(territories), places]
+    return _last_places[2]
+
+
 def _nearest(places, slug: str, count: int) -> list[int]:
     """Indexes of the territory `slug` and its `count` nearest neighbours, in the full
     map's order (distance on the same projection as the map)."""
     index = next(i for i, place in enumerate(places) if place[0] == slug)
     lat0, lon0 = places[index][3], places[index][4]
     kx = math.cos(math.radians(lat0))
-
-    def distance(i):
-        return math.hypot((places[i][4] - lon0) * kx, places[i][3] - lat0), i
-
-    others = sorted((i for i in range(len(places)) if i != index), key=distance)
-    return sorted([index, *others[:count]])
+    distances = (
+        ((lon - lon0) * kx) ** 2 + (lat - lat0) ** 2 for _slug, _title, _url, lat, lon in places
+    )
+    nearest = heapq.nsmallest(count + 1, zip(distances, range(len(places)), strict=True))
+    others = [i for _d, i in nearest if i != index][:count]
+    return sorted([index, *others])
 
 
 @dataclass(frozen=True)
