@@ -377,6 +377,13 @@ def measure(
                 else:
                     target.unlink(missing_ok=True)
             results[tool] = {"cold": run(commands[tool](), cwd[tool])}
+            if tool == "ours":
+                # The first build of a programme writes the podcast GUID ledger and the
+                # published-URL manifest into content/ (both to be committed): the next
+                # build has new inputs and rebuilds. Warm is measured after it.
+                time.sleep(2.1)
+                run(commands[tool](), cwd[tool])
+                time.sleep(2.1)
         else:  # --no-cold: caches of a previous --keep run are reused
             run(commands[tool](force=True), cwd[tool])
             results[tool] = {"cold": (float("nan"), float("nan"), 0.0)}
@@ -441,7 +448,9 @@ def main(argv=None) -> int:
                 cold, forced = results["ours"]["cold"][0], results["ours"]["forced"][0]
                 print(
                     f"  image encoding ≈ cold − forced = {cold - forced:.1f} s "
-                    f"({(cold - forced) / cold:.0%} of the cold build)"
+                    f"({(cold - forced) / cold:.0%} of the cold build); the cold CPU time "
+                    "leaves out the image encoders (worker processes the build does not "
+                    "wait for)"
                 )
             if args.profile and scale == args.scales[0]:
                 profile_warm(base)
