@@ -5,9 +5,9 @@
 A broken content file never destroys the last good build: Pelican empties its output
 directory before it reads the content, so it writes into a sibling directory which
 replaces `output/` only at the end. The replaced output is renamed
-`.output.previous-<id>` and deleted in the background by the next build. Exit status: 0 built, 1 content errors (listed in
-French), 2 any other failure. The outcome is also written to .build/status.json for
-the development server.
+`.output.previous-<id>` and deleted in the background by the next build. Exit status:
+0 built, 1 content errors (listed in French), 2 any other failure. The outcome is also
+written to .build/status.json for the development server.
 
 Nothing to do, nothing done: like make, a build whose inputs are exactly those of the
 build that produced `output/` leaves it as it is (`--force` rebuilds anyway). The
