@@ -156,6 +156,8 @@ def run_build(settings: str, output: str, status_file: Path) -> bool:
     )
     elapsed = time.perf_counter() - started
     stamp = time.strftime("%H:%M:%S")
+    if done.returncode == 0 and DevState(status_file).status().get("skipped"):
+        return True  # nothing had changed: nothing to say
     if done.returncode == 0:
         print(f"[{stamp}] site reconstruit ({elapsed:.1f} s)", flush=True)
     else:
@@ -227,8 +229,16 @@ def main(argv=None) -> int:
 
     watched = watched_paths(args.settings)
     try:
-        for _changes in watch(*watched, debounce=300, step=100):
-            run_build(args.settings, str(output), status_file)
+        # A file saved between the first build and the start of watching would be
+        # missed: the first wake-up (a change, or a second without one) builds again,
+        # which costs nothing when no input changed (tools/build.py).
+        caught_up = False
+        for changes in watch(
+            *watched, debounce=300, step=100, rust_timeout=1000, yield_on_timeout=True
+        ):
+            if changes or not caught_up:
+                caught_up = True
+                run_build(args.settings, str(output), status_file)
     except KeyboardInterrupt:
         pass
     finally:
