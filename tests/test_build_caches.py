@@ -270,3 +270,31 @@ def test_replaced_outputs_are_deleted_by_the_next_build(settled):
     # The output the last build replaced waits for the next build; older ones are gone.
     assert len(list(output.parent.glob(".output.previous-*"))) == 1
     assert (output / "temoignages" / "zoe-au-bord-du-lac" / "index.html").is_file()
+
+
+def test_two_builds_of_the_same_output_at_once_take_turns(settled, tmp_path):
+    """`make serve` rebuilding while someone runs `make html`: the second waits."""
+    content, output, _build = settled
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"import runpy\nglobals().update(runpy.run_path({str(ROOT / 'pelicanconf.py')!r}))\n"
+        f"PATH = {str(content)!r}\nIMAGES = {{'formats': ['jpeg']}}\n",
+        encoding="utf-8",
+    )
+    command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", str(settings)]
+    command += ["--output", str(output), "--force", "--quiet"]
+    builds = [
+        subprocess.Popen(
+            [*command, "--status", str(tmp_path / f"status-{i}.json")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for i in range(2)
+    ]
+    results = [build.communicate(timeout=300) for build in builds]
+    for build, (_out, err) in zip(builds, results, strict=True):
+        assert build.returncode == 0, err.decode("utf-8", "replace")[-2000:]
+    page = output / "temoignages" / "zoe-au-bord-du-lac" / "index.html"
+    assert "kinkajou" in read(page)
+    assert (output / "pagefind" / "pagefind-entry.json").is_file()
+    assert not output.with_name(".output.building").exists()

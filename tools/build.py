@@ -5,7 +5,9 @@
 A broken content file never destroys the last good build: Pelican empties its output
 directory before it reads the content, so it writes into a sibling directory which
 replaces `output/` only at the end. The replaced output is renamed
-`.output.previous-<id>` and deleted in the background by the next build. Exit status:
+`.output.previous-<id>` and deleted in the background by the next build. One build of
+an output at a time (`make serve` rebuilding while `make html` runs): the second waits
+for the first (`.output.lock`). Exit status:
 0 built, 1 content errors (listed in French), 2 any other failure. The outcome is also
 written to .build/status.json for the development server.
 
@@ -32,6 +34,7 @@ import threading
 import time
 import traceback
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,14 +54,45 @@ def build(
 ) -> dict:
     """Build once; return {"ok": bool, "errors": [str], "seconds": float, "skipped":
     bool}. force=False: skip the build when the inputs are those of `output`'s build."""
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
     settings_file = Path(settings_file).resolve()
     _plugins_path(settings_file)
-    from programme.errors import BUILD_ERRORS, ContentErrors
 
     output = Path(output).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(output.with_name(f".{output.name}.lock")):
+        return _build(settings_file, output, overrides, quiet, force)
+
+
+@contextmanager
+def _exclusive(lock: Path):
+    """One build of an output at a time (`make serve` running while someone types
+    `make html`): both would write the same staging folder. The second waits."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    with open(lock, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                f"Une autre construction de {lock.name[1:-5]}/ est en cours : elle est attendue…",
+                file=sys.stderr,
+                flush=True,
+            )
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build(settings_file: Path, output: Path, overrides, quiet: bool, force: bool) -> dict:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+    from programme.errors import BUILD_ERRORS, ContentErrors
+
     staging = output.with_name(f".{output.name}.building")
     record = output.with_name(f".{output.name}.inputs.json")
     shutil.rmtree(staging, ignore_errors=True)

@@ -102,9 +102,12 @@ def index_site(pelican) -> None:
     cache = cache_dir(pelican.settings, "search")
     stored = cache / _index_key(output, arguments[2:])
     if (stored / "pagefind-entry.json").is_file():
-        shutil.copytree(stored, output / "pagefind")
-        os.utime(stored)  # recently used: kept by the pruning below
-        return
+        try:
+            shutil.copytree(stored, output / "pagefind")
+            os.utime(stored)  # recently used: kept by the pruning below
+            return
+        except OSError:  # pruned by a concurrent build meanwhile: index again
+            shutil.rmtree(output / "pagefind", ignore_errors=True)
     command = [sys.executable, "-m", "pagefind", *arguments]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -114,10 +117,24 @@ def index_site(pelican) -> None:
     partial = stored.with_name(stored.name + f".{os.getpid()}.tmp")
     shutil.rmtree(partial, ignore_errors=True)
     shutil.copytree(output / "pagefind", partial)
-    shutil.rmtree(stored, ignore_errors=True)
-    partial.rename(stored)
-    older = sorted(cache.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
-    for folder in older[KEPT_INDEXES:]:
+    try:
+        partial.rename(stored)
+    except OSError:  # a concurrent build stored the same pages' index first
+        shutil.rmtree(partial, ignore_errors=True)
+    _prune(cache)
+
+
+def _prune(cache: Path) -> None:
+    """Keep the latest indexes; another build's half-copied one (`.tmp`) is left alone."""
+    dated = []
+    for folder in cache.iterdir():
+        if folder.name.endswith(".tmp"):
+            continue
+        try:
+            dated.append((folder.stat().st_mtime, folder))
+        except OSError:  # removed by a concurrent build
+            continue
+    for _mtime, folder in sorted(dated, reverse=True)[KEPT_INDEXES:]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
