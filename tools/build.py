@@ -50,17 +50,23 @@ def _plugins_path(settings_file: Path) -> None:
 
 
 def build(
-    settings_file, output, overrides: dict | None = None, quiet: bool = False, force: bool = True
+    settings_file,
+    output,
+    overrides: dict | None = None,
+    quiet: bool = False,
+    force: bool = True,
+    record: bool = True,
 ) -> dict:
     """Build once; return {"ok": bool, "errors": [str], "seconds": float, "skipped":
-    bool}. force=False: skip the build when the inputs are those of `output`'s build."""
+    bool}. force=False: skip the build when the inputs are those of `output`'s build.
+    record=False: leave no input record (a throw-away output, such as publish's)."""
     settings_file = Path(settings_file).resolve()
     _plugins_path(settings_file)
 
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(output.with_name(f".{output.name}.lock")):
-        return _build(settings_file, output, overrides, quiet, force)
+        return _build(settings_file, output, overrides, quiet, force, record)
 
 
 @contextmanager
@@ -88,7 +94,9 @@ def _exclusive(lock: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _build(settings_file: Path, output: Path, overrides, quiet: bool, force: bool) -> dict:
+def _build(
+    settings_file: Path, output: Path, overrides, quiet: bool, force: bool, keep_record: bool
+) -> dict:
     from pelican import Pelican
     from pelican.settings import read_settings
     from programme.errors import BUILD_ERRORS, ContentErrors
@@ -131,7 +139,7 @@ def _build(settings_file: Path, output: Path, overrides, quiet: bool, force: boo
     if output.exists():
         output.rename(retired)
     staging.rename(output)
-    if newest < started_ns - RACY_NS:
+    if keep_record and newest < started_ns - RACY_NS:
         stat = output.stat()
         state = {"format": INPUTS_FORMAT, "digest": digest, "output": _identity(stat)}
         record.write_text(json.dumps(state), encoding="utf-8")

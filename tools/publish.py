@@ -236,7 +236,8 @@ def publish(
     output = Path(output).resolve()
     fresh = output.with_name(f".{output.name}.publishing")
     shutil.rmtree(fresh, ignore_errors=True)
-    result = build(settings_file, fresh, overrides=overrides, quiet=quiet)
+    result = build(settings_file, fresh, overrides=overrides, quiet=quiet, record=False)
+    fresh.with_name(f".{fresh.name}.lock").unlink(missing_ok=True)  # nobody else builds it
     if not result["ok"]:
         return result
     previous_cwd = os.getcwd()
