@@ -164,9 +164,10 @@ def test_any_changed_input_rebuilds(settled, change):
         assert "Un autre nom" in page
 
 
-def test_the_command_line_says_when_the_site_is_already_up_to_date(settled, tmp_path):
-    content, output, _build = settled
-    settings = tmp_path / "settings.py"
+def settings_file(folder, content):
+    """A settings file for the command line: the demo's settings on `content`, dated a
+    minute ago like the settled programme."""
+    settings = folder / "settings.py"
     settings.write_text(
         f"import runpy\nglobals().update(runpy.run_path({str(ROOT / 'pelicanconf.py')!r}))\n"
         f"PATH = {str(content)!r}\nIMAGES = {{'formats': ['jpeg']}}\n",
@@ -174,6 +175,12 @@ def test_the_command_line_says_when_the_site_is_already_up_to_date(settled, tmp_
     )
     past = time.time() - 60
     os.utime(settings, (past, past))
+    return settings
+
+
+def test_the_command_line_says_when_the_site_is_already_up_to_date(settled, tmp_path):
+    content, output, _build = settled
+    settings = settings_file(tmp_path, content)
     command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", str(settings)]
     command += ["--output", str(output), "--status", str(tmp_path / "status.json")]
     outputs = [
@@ -275,12 +282,7 @@ def test_replaced_outputs_are_deleted_by_the_next_build(settled):
 def test_two_builds_of_the_same_output_at_once_take_turns(settled, tmp_path):
     """`make serve` rebuilding while someone runs `make html`: the second waits."""
     content, output, _build = settled
-    settings = tmp_path / "settings.py"
-    settings.write_text(
-        f"import runpy\nglobals().update(runpy.run_path({str(ROOT / 'pelicanconf.py')!r}))\n"
-        f"PATH = {str(content)!r}\nIMAGES = {{'formats': ['jpeg']}}\n",
-        encoding="utf-8",
-    )
+    settings = settings_file(tmp_path, content)
     command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", str(settings)]
     command += ["--output", str(output), "--force", "--quiet"]
     builds = [
