@@ -39,7 +39,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS_FORMAT = 1
-RACY_NS = 2_000_000_000  # a file this recent may change again within the same mtime tick
 SKIPPED_FOLDERS = {"__pycache__", ".git", ".cache", ".mypy_cache", ".ruff_cache"}
 
 
@@ -100,6 +99,7 @@ def _build(
     from pelican import Pelican
     from pelican.settings import read_settings
     from programme.errors import BUILD_ERRORS, ContentErrors
+    from programme.files import RACY_NS
 
     staging = output.with_name(f".{output.name}.building")
     record = output.with_name(f".{output.name}.inputs.json")

@@ -9,14 +9,13 @@ message; the plugin adds the content file that uses the image.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from programme.files import write_atomic
 
 # Bump when the output of this module changes for the same inputs: every cached
 # derivative is then re-encoded (the version is part of each cache key).
@@ -352,18 +351,6 @@ def _no_larger_than_source(image, fmt, data, task) -> bytes:
         if len(data) <= task.source_bytes:
             break
     return smallest
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def probe_task(args: tuple[str, int]) -> tuple[str, dict | None, str | None]:

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import pickle
 import sys
 import time
 from pathlib import Path
 
-RACY_NS = 2_000_000_000
+from .files import RACY_NS, read_pickle, write_pickle
 
 
 class FileMemo:
@@ -35,12 +34,9 @@ class FileMemo:
 
         self.file = cache_dir(settings, "memo") / f"{self.name}.pickle"
         self.used = {}
-        try:
-            with open(self.file, "rb") as stream:
-                stored = pickle.load(stream)
-            self.entries = stored["entries"] if stored.get("version") == self.version else {}
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError):
-            self.entries = {}
+        stored = read_pickle(self.file)
+        valid = isinstance(stored, dict) and stored.get("version") == self.version
+        self.entries = stored["entries"] if valid else {}
 
     def get(self, function, path, *arguments):
         """function(path, *arguments), from the cache while the file is unchanged."""
@@ -71,18 +67,10 @@ class FileMemo:
     def save(self) -> None:
         if self.file is None or self.used == self.entries:
             return
-        partial = self.file.with_suffix(f".{os.getpid()}.tmp")
         try:
-            with open(partial, "wb") as stream:
-                pickle.dump(
-                    {"version": self.version, "entries": self.used},
-                    stream,
-                    protocol=pickle.HIGHEST_PROTOCOL,
-                )
+            write_pickle(self.file, {"version": self.version, "entries": self.used})
         except (pickle.PicklingError, TypeError, AttributeError):
-            partial.unlink(missing_ok=True)  # a result that cannot be kept: no cache
-            return
-        os.replace(partial, self.file)
+            return  # a result that cannot be kept: no cache
         self.entries = dict(self.used)
 
 

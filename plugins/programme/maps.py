@@ -32,11 +32,12 @@ import heapq
 import json
 import logging
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup, escape
+
+from .files import write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -148,9 +149,7 @@ def spread_markers(points: list[tuple[float, float]], width: float, height: floa
     except (OSError, ValueError):
         pass
     spread = _spread_markers(points, width, height)
-    partial = stored.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text(json.dumps(spread), encoding="utf-8")
-    os.replace(partial, stored)
+    write_atomic(stored, json.dumps(spread).encode())
     for old in sorted(Path(folder).glob("*.json"), key=lambda p: p.stat().st_mtime)[:-8]:
         old.unlink(missing_ok=True)  # keep the few latest layouts
     return list(spread)

@@ -22,6 +22,7 @@ from importlib import metadata as package_metadata
 from pathlib import Path
 
 from .errors import BUILD_ERRORS
+from .files import read_pickle, write_pickle
 
 FORMAT = 1
 # Settings that differ from one build to the next without changing what is read.
@@ -94,21 +95,15 @@ class ReadCache:
         self.fingerprint = fingerprint(settings)
         self.entries: dict | None = None
         self.used: dict = {}
-        self.hits = 0
 
     def disable(self) -> None:
         self.file = None
 
     def _load(self) -> dict:
         if self.entries is None:
-            self.entries = {}
-            try:
-                with open(self.file, "rb") as stream:
-                    stored = pickle.load(stream)
-                if stored.get("fingerprint") == self.fingerprint:
-                    self.entries = stored["entries"]
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError):
-                pass  # no cache yet, or an unreadable one: read everything
+            stored = read_pickle(self.file)  # None: no cache yet, read everything
+            valid = isinstance(stored, dict) and stored.get("fingerprint") == self.fingerprint
+            self.entries = stored["entries"] if valid else {}
         return self.entries
 
     def read(self, source_path, read):
@@ -129,7 +124,6 @@ class ReadCache:
                 for error in errors:
                     BUILD_ERRORS.add(error.source, error.field, error.message, error.suggestion)
                 self.used[key] = entry
-                self.hits += 1
                 return content, metadata
         with BUILD_ERRORS.recording() as errors:
             content, metadata = read(source_path)
@@ -146,15 +140,7 @@ class ReadCache:
             return
         if self.used == self.entries:
             return  # every file was a hit: the stored cache is already this one
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.file.with_suffix(f".{os.getpid()}.tmp")
-        with open(partial, "wb") as stream:
-            pickle.dump(
-                {"fingerprint": self.fingerprint, "entries": self.used},
-                stream,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-        os.replace(partial, self.file)
+        write_pickle(self.file, {"fingerprint": self.fingerprint, "entries": self.used})
 
 
 READ_CACHE = ReadCache()
