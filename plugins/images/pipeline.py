@@ -143,25 +143,17 @@ def _to_srgb(image: Image.Image, icc: bytes, has_alpha: bool) -> Image.Image:
     alpha = image.getchannel("A") if has_alpha and "A" in image.getbands() else None
     if image.mode not in ("RGB", "CMYK", "L"):
         image = image.convert("RGB")
-    try:
-        converted = ImageCms.profileToProfile(
-            image,
-            source_profile,
-            _SRGB,
-            renderingIntent=ImageCms.Intent.PERCEPTUAL,
-            outputMode="RGB",
-        )
-    except ImageCms.PyCMSError:
-        try:  # some profiles only have a relative colorimetric table
+    # Some profiles only have a relative colorimetric table.
+    for intent in (ImageCms.Intent.PERCEPTUAL, ImageCms.Intent.RELATIVE_COLORIMETRIC):
+        try:
             converted = ImageCms.profileToProfile(
-                image,
-                source_profile,
-                _SRGB,
-                renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                outputMode="RGB",
+                image, source_profile, _SRGB, renderingIntent=intent, outputMode="RGB"
             )
+            break
         except ImageCms.PyCMSError:
-            return image
+            continue
+    else:
+        return image
     if alpha is not None:
         converted.putalpha(alpha)
     return converted
