@@ -34,6 +34,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from demo_settings import content_files_named_in_settings  # noqa: E402
+
 DEMO = ROOT / "content"
 PYTHON = sys.executable
 # The demo's size (content/): what "10x" multiplies.
@@ -84,29 +87,6 @@ def make_images(folder: Path, count: int, seed: int = 1) -> list[str]:
     return names
 
 
-def files_named_in_settings() -> set[str]:
-    """Content files pelicanconf.py names (brand logo, default image, podcast artwork)."""
-    sys.path.insert(0, str(ROOT))
-    import pelicanconf
-
-    found = set()
-
-    def walk(value):
-        if isinstance(value, str) and "/" in value and (DEMO / value).is_file():
-            found.add(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                walk(item)
-
-    for name in dir(pelicanconf):
-        if name.isupper():
-            walk(getattr(pelicanconf, name))
-    return found
-
-
 def write(path: Path, text: str) -> None:
     """Write unless the file already holds `text` (a kept workspace keeps its dates)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +106,7 @@ def generate(base: Path, scale: int) -> dict:
     content = base / "content"
     images = make_images(base / "image-sources", DEMO_IMAGES * scale)
     shutil.copytree(base / "image-sources", content / "images", dirs_exist_ok=True)
-    for relative in {"data/chiffres.yml", *files_named_in_settings()}:
+    for relative in {"data/chiffres.yml", *content_files_named_in_settings(DEMO)}:
         if (DEMO / relative).is_file():
             (content / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(DEMO / relative, content / relative)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from demo_settings import content_files_named_in_settings, settings_module
+
 ROOT = Path(__file__).resolve().parent.parent
 
 TERRITORY = """---
@@ -71,7 +73,7 @@ def write_tiny_programme(content: Path, signup_stand_in: bool = False) -> Path:
         (content / folder).mkdir(parents=True, exist_ok=True)
     # Files the settings name (brand logo, podcast artwork…), and only those: every
     # image under content/ is encoded, which would make this tiny site slow.
-    for relative in _files_named_in_settings():
+    for relative in content_files_named_in_settings():
         (content / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / "content" / relative, content / relative)
     shutil.copyfile(ROOT / "content" / "images" / "eveningglow.jpg", content / "images/lac.jpg")
@@ -119,37 +121,7 @@ def tiny_settings(content: Path, image_cache: Path | None = None) -> dict:
     return {"PATH": str(content), "BRAND": _brand(), "IMAGES": images}
 
 
-def _settings_module():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("_conf", ROOT / "pelicanconf.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _files_named_in_settings() -> set[str]:
-    found = set()
-
-    def walk(value):
-        if isinstance(value, str):
-            if "/" in value and len(value) < 200 and (ROOT / "content" / value).is_file():
-                found.add(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                walk(item)
-
-    module = _settings_module()
-    for name in dir(module):
-        if name.isupper():
-            walk(getattr(module, name))
-    return found
-
-
 def _brand() -> dict:
-    brand = dict(_settings_module().BRAND)
+    brand = dict(settings_module().BRAND)
     brand["default_image"] = "images/lac.jpg"
     return brand
