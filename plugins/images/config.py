@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from programme import cache_dir as programme_cache_dir
+
 # The card grid (.grid in site.css): columns of at least 18rem in a wrap of at most
 # 72rem with gaps of 1.5rem: three columns of 23rem on wide screens, two from 40rem,
 # one below (the page margin is 1rem there).
@@ -116,8 +118,11 @@ def resolve(settings: dict) -> ImageSettings:
     for name, slot in data["slots"].items():
         if not slot.get("widths") or not slot.get("sizes"):
             raise SettingsError(f"IMAGES['slots']['{name}'] needs `widths` and `sizes`.")
-    content = Path(settings["PATH"]).resolve()
-    cache_dir = Path(data["cache_dir"]) if data["cache_dir"] else content.parent / ".cache/images"
+    cache_dir = (
+        Path(data["cache_dir"])
+        if data["cache_dir"]
+        else programme_cache_dir(settings, "images", create=False)
+    )
     return ImageSettings(
         formats=formats,
         quality=dict(data["quality"]),

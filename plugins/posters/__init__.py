@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
+from programme import cache_dir
 from programme.plugin_settings import plugin_settings
 
 from . import compose, qr
@@ -38,7 +39,7 @@ DEFAULTS = {
     "print_size_mm": (297, 420),  # A3 portrait; any A-series size keeps the ratio
     "print_dpi": 300,
     "qr_png_scale": 8,  # pixels per module of the screen PNG
-    "cache_path": ".cache/posters",  # derived files keyed by their inputs
+    "cache_path": None,  # derived files keyed by their inputs; None: .cache/posters
 }
 
 
@@ -131,6 +132,8 @@ class PosterGenerator(Generator):
                 _link(pdf, output / files.print_pdf)
 
     def _cache_folder(self) -> Path:
+        if not self.config["cache_path"]:
+            return cache_dir(self.settings, "posters", create=False)
         cache = Path(self.config["cache_path"])
         if not cache.is_absolute():
             cache = Path(self.settings.get("CACHE_PATH_ROOT", os.getcwd())) / cache

@@ -66,10 +66,12 @@ def initialise(pelican) -> None:
         pelican_logger.addHandler(_HANDLER)
 
 
-def cache_dir(settings, name: str) -> Path:
-    """The project's cache folder for `name` (.cache/<name> beside content/), created."""
+def cache_dir(settings, name: str, create: bool = True) -> Path:
+    """The project's cache folder for `name`: .cache/<name> beside content/, where every
+    plugin keeps what it derives (README, "Build caches")."""
     folder = Path(settings["PATH"]).resolve().parent / ".cache" / name
-    folder.mkdir(parents=True, exist_ok=True)
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
