@@ -167,8 +167,9 @@ def read_campaign(fm: FrontMatter, base: dict) -> Campaign:
                 f"(par exemple /territoires/dijon-metropole/), trouvé « {landing} ».",
             )
             landing = None
+        budget = fm.integer("budget_eur", minimum=0, data=block, label=f"{label}.budget_eur")
         if image and alt and landing:
-            posters.append(Poster(number, image, alt, caption, landing, base["slug"]))
+            posters.append(Poster(number, image, alt, caption, landing, base["slug"], budget))
     placements = []
     for label, block in fm.records("placements"):
         media = fm.text("media", data=block, label=f"{label}.media")
@@ -176,13 +177,21 @@ def read_campaign(fm: FrontMatter, base: dict) -> Campaign:
         url = _url(fm, block, f"{label}.url")
         if media:
             placements.append(Placement(media, date, url))
+    budget_eur = fm.integer("budget_eur", minimum=0)
+    stated = sum(p.budget_eur for p in posters if p.budget_eur is not None)
+    if stated and (budget_eur is None or stated > budget_eur):
+        fm.error(
+            "budget_eur",
+            f"les budgets des affiches font {stated} € en tout : attendu un budget_eur de la "
+            "campagne au moins égal (les affiches sans budget_eur se partagent le reste).",
+        )
     return Campaign(
         **base,
         summary=fm.text("summary", max_length=300),
         start=start,
         end=end,
         posters=posters,
-        budget_eur=fm.integer("budget_eur", minimum=0),
+        budget_eur=budget_eur,
         channels=fm.choice_list("channels", CAMPAIGN_CHANNELS),
         placements=placements,
         results=_figures(fm, "results", RESULT_KINDS),

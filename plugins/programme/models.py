@@ -200,6 +200,7 @@ class Poster:
     caption: str | None
     landing: str  # site path, e.g. /territoires/grand-besancon/
     campaign_slug: str
+    budget_eur: int | None = None  # this poster's share of the campaign budget, if not even
 
     @property
     def utm(self) -> dict[str, str]:
@@ -260,6 +261,19 @@ class Campaign(Entry):
     @property
     def signups(self) -> int | None:
         return self.result_of_kind("inscriptions")
+
+    @property
+    def poster_budgets(self) -> dict[int, float]:
+        """Each poster's share of `budget_eur` (by poster number): what a poster says
+        (`budget_eur` in its block), the rest split evenly between the others."""
+        if self.budget_eur is None or not self.posters:
+            return {}
+        stated = {p.number: p.budget_eur for p in self.posters if p.budget_eur is not None}
+        others = [p.number for p in self.posters if p.budget_eur is None]
+        rest = max(0, self.budget_eur - sum(stated.values()))
+        shares = {number: float(value) for number, value in stated.items()}
+        shares.update((number, rest / len(others)) for number in others)
+        return shares
 
     @property
     def cost_per_new_inhabitant(self) -> float | None:
