@@ -8,7 +8,7 @@ OUTPUT ?= output
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve html publish deploy bench-build test lint format clean audit
+.PHONY: serve html publish deploy bench-build test lint format clean audit stats
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -49,6 +49,16 @@ deploy: publish
 ## Build speed at 10x and 50x the demo, beside plain Pelican and Hugo (prints figures).
 bench-build: $(STAMP)
 	$(BIN)/python bench/build_speed.py
+
+## Visits, podcast downloads and poster scans from the web server's logs, joined with the
+## sign-ups (docs/stats.md): LOGS='/var/log/nginx/access.log*' [SIGNUPS=URL|database]
+## [STATS_OUT=stats] [UPDATE_FIGURES=1]. Reads the built site in $(OUTPUT) (make html first).
+STATS_OUT ?= stats
+stats: $(STAMP)
+	$(if $(LOGS),,$(error LOGS est obligatoire : make stats LOGS='/var/log/nginx/access.log*'))
+	PYTHONPATH=plugins$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python tools/stats.py \
+	  --logs '$(LOGS)' --out '$(STATS_OUT)' --site '$(OUTPUT)' --settings '$(SETTINGS)' \
+	  $(if $(SIGNUPS),--signups '$(SIGNUPS)') $(if $(UPDATE_FIGURES),--update-figures)
 
 ## Lint (Ruff) and the whole test suite, browser tests included.
 test: $(STAMP) $(NPM_TEST)
