@@ -122,8 +122,9 @@ def build_report(
 ) -> dict:
     rows = poster_rows(totals, campaigns, signups)
     qr_scans: dict[str, dict[str, int]] = {}
+    posters = {(c.slug, str(p.number)) for c in campaigns for p in c.posters}
     for row in rows:
-        if row.scans or row.campaign in {c.slug for c in campaigns}:
+        if row.scans or (row.campaign, row.poster) in posters:
             qr_scans.setdefault(row.campaign, {})[row.poster] = row.scans
     report = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -177,6 +177,8 @@ class ProgrammeGenerator(Generator):
             period_start=fm.date("period_start", required=False),
             period_end=fm.date("period_end", required=False),
             source=fm.text("source", required=False),
+            measured_start=fm.date("measured_start", required=False),
+            measured_end=fm.date("measured_end", required=False),
             meta=data,
             **{name: fm.integer(name, minimum=0) for name in KEY_FIGURE_FIELDS},
         )
@@ -288,3 +290,10 @@ def _check_key_figures(fm: FrontMatter, figures: KeyFigures) -> None:
             fm.error(small, f"{message} ({a} > {b}) : vérifiez les chiffres.")
     if figures.period_start and figures.period_end and figures.period_end < figures.period_start:
         fm.error("period_end", "la fin de la période est avant son début.")
+    if bool(figures.measured_start) != bool(figures.measured_end):
+        fm.error(
+            "measured_start" if figures.measured_end else "measured_end",
+            "attendu : measured_start et measured_end ensemble (la période mesurée).",
+        )
+    elif figures.measured_start and figures.measured_end < figures.measured_start:
+        fm.error("measured_end", "la fin de la période mesurée est avant son début.")

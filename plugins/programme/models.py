@@ -349,6 +349,10 @@ class KeyFigures:
     settled_children: int | None = None
     budget_eur: int | None = None
     source: str | None = None
+    # The period of site_visits and podcast_listens when `make stats UPDATE_FIGURES=1`
+    # measured them in the server's logs (docs/stats.md).
+    measured_start: dt.datetime | None = None
+    measured_end: dt.datetime | None = None
     meta: dict = field(default_factory=dict, repr=False)
 
     @property
