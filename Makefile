@@ -8,7 +8,7 @@ OUTPUT ?= output
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve html publish deploy bench-build test lint format clean audit stats
+.PHONY: serve html publish deploy bench-build bench-stats test lint format clean audit stats
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -59,6 +59,11 @@ stats: $(STAMP)
 	PYTHONPATH=plugins$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python tools/stats.py \
 	  --logs '$(LOGS)' --out '$(STATS_OUT)' --site '$(OUTPUT)' --settings '$(SETTINGS)' \
 	  $(if $(SIGNUPS),--signups '$(SIGNUPS)') $(if $(UPDATE_FIGURES),--update-figures)
+
+## make stats on generated logs of 100 000 and 1 000 000 lines: lines per second and peak
+## memory (prints figures).
+bench-stats: $(STAMP)
+	PYTHONPATH=plugins$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python -P bench/stats.py
 
 ## Lint (Ruff) and the whole test suite, browser tests included.
 test: $(STAMP) $(NPM_TEST)

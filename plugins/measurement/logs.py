@@ -22,9 +22,11 @@ from pathlib import Path
 
 # Anchored at the start only: nginx setups often append fields ($request_time,
 # $http_x_forwarded_for…) after the user agent.
+# A quoted field: nginx escapes `"` and `\` as \x22 and \x5C, Apache as \" and \\.
+_QUOTED = r'[^"\\]*(?:\\.[^"\\]*)*'  # "unrolled" loop: far faster than (?:[^"\\]|\\.)*
 COMBINED = re.compile(
-    r'(?P<ip>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>(?:[^"\\]|\\.)*)" '
-    r'(?P<status>\d{3}) (?P<bytes>\d+|-) "(?:[^"\\]|\\.)*" "(?P<agent>(?:[^"\\]|\\.)*)"'
+    rf'(?P<ip>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>{_QUOTED})" '
+    rf'(?P<status>\d{{3}}) (?P<bytes>\d+|-) "{_QUOTED}" "(?P<agent>{_QUOTED})"'
 )
 MONTHS = {
     m: i

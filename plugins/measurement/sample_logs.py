@@ -125,22 +125,9 @@ def day_of_traffic(
     yield midnight, '- - - "GET / HTTP/1.1" 200\n'
 
 
-def write_rotated(folder: Path, name: str, days: list[list[str]]) -> list[Path]:
-    """Days oldest first → `name` (today), `name.1` (yesterday, plain), `name.2.gz`…"""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for age, lines in enumerate(reversed(days)):
-        if age == 0:
-            path = folder / name
-        elif age == 1:
-            path = folder / f"{name}.1"
-        else:
-            path = folder / f"{name}.{age}.gz"
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "wt", encoding="utf-8") as stream:
-            stream.writelines(lines)
-        written.append(path)
-    return written
+def rotated_name(name: str, age: int) -> str:
+    """logrotate's names: `name` (today), `name.1` (yesterday, plain), `name.2.gz`…"""
+    return name if age == 0 else f"{name}.1" if age == 1 else f"{name}.{age}.gz"
 
 
 def generate(
@@ -153,21 +140,24 @@ def generate(
     servers: int = 2,
     seed: int = 1,
 ) -> list[Path]:
-    """A programme's logs over `days` days, spread over `servers` web servers."""
+    """A programme's logs over `days` days, spread over `servers` web servers (one day in
+    memory at a time)."""
     rng = random.Random(seed)
-    per_server: list[list[list[str]]] = [[] for _ in range(servers)]
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
     for offset in range(days):
         traffic = sorted(
             day_of_traffic(start + dt.timedelta(days=offset), rng, episodes, posters, people),
             key=lambda pair: pair[0],
         )
-        for lines in per_server:
-            lines.append([])
-        for index, (_time, line) in enumerate(traffic):
-            per_server[index % servers][-1].append(line)  # a load balancer's round robin
-    files = []
-    for number, server_days in enumerate(per_server, 1):
-        files += write_rotated(out, f"web{number}.access.log", server_days)
+        age = days - 1 - offset
+        for number in range(servers):
+            path = out / rotated_name(f"web{number + 1}.access.log", age)
+            opener = gzip.open if path.suffix == ".gz" else open
+            with opener(path, "wt", encoding="utf-8") as stream:
+                # A load balancer's round robin: every `servers`-th request.
+                stream.writelines(line for _time, line in traffic[number::servers])
+            files.append(path)
     return files
 
 
