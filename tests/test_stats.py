@@ -563,3 +563,65 @@ def test_measured_figures_reach_the_public_page(tmp_path):
         "Visites du site et écoutes du podcast mesurées du 1er mars 2026 au 31 mars 2026 "
         "dans les journaux du serveur" in html
     )
+
+
+# -- poster budgets -------------------------------------------------------------------------
+
+CAMPAIGN = """---
+title: Métro
+summary: "Trois affiches."
+start: 2026-03-01
+end: 2026-03-31
+budget_eur: 50000
+posters:
+  - {image: images/a.jpg, alt: "A", landing: /territoires/, budget_eur: 30000}
+  - {image: images/a.jpg, alt: "B", landing: /territoires/}
+  - {image: images/a.jpg, alt: "C", landing: /podcast/}
+---
+"""
+
+
+def campaign_content(tmp_path: Path, text: str) -> Path:
+    content = tmp_path / "content"
+    (content / "campagnes").mkdir(parents=True)
+    (content / "images").mkdir()
+    shutil.copyfile(ROOT / "content/images/eveningglow.jpg", content / "images/a.jpg")
+    (content / "campagnes" / "metro.md").write_text(text, encoding="utf-8")
+    return content
+
+
+def test_a_poster_may_state_its_budget_and_the_others_share_the_rest(tmp_path):
+    [campaign] = campaigns(campaign_content(tmp_path, CAMPAIGN))
+    assert campaign.poster_budgets == {1: 30000, 2: 10000, 3: 10000}
+    lines = [scan(at(14, 8), f"198.51.100.{n}", "metro", 2) for n in range(4)]
+    lines.append(scan(at(14, 8), "198.51.100.9", "metro", 7))  # a misprinted poster number
+    log = tmp_path / "access.log"
+    log.write_text("".join(lines), encoding="utf-8")
+    content = tmp_path / "content"
+    report = measure([str(log)], tmp_path, content, content / "none.yml", tmp_path / "s").report
+    assert report["qr_scans"] == {"metro": {"1": 0, "2": 4, "3": 0, "7": 1}}
+    rows = {row["poster"]: row for row in report["posters"]}
+    assert rows["2"]["cost_per_scan"] == 2500  # 10 000 € ÷ 4 scans
+    assert rows["1"]["cost_per_scan"] is None  # no scan, no cost per scan
+    assert rows["7"]["caption"] == "affiche inconnue du site"
+    assert report["cost_per_scan"]["metro"] == 10000  # 50 000 € ÷ 5 scans
+    assert report["cost_per_signup"] == {}  # no SIGNUPS given
+
+
+def test_poster_budgets_above_the_campaigns_are_a_french_content_error(tmp_path):
+    from measurement.programme_facts import FactsError
+
+    content = campaign_content(tmp_path, CAMPAIGN.replace("budget_eur: 50000", "budget_eur: 20000"))
+    with pytest.raises(FactsError) as error:
+        campaigns(content)
+    assert (
+        "content/campagnes/metro.md — champ « budget_eur » : les budgets des affiches font "
+        "30000 € en tout" in str(error.value)
+    )
+
+
+def test_logs_that_match_nothing_are_a_french_error(tmp_path):
+    from measurement import LogsError
+
+    with pytest.raises(LogsError, match="aucun journal ne correspond à"):
+        log_files([str(tmp_path / "access.log*")])
