@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, build_site
 from demo_settings import content_files_named_in_settings
 from measurement import count_logs, log_files, measure
@@ -27,6 +28,7 @@ from measurement.programme_facts import campaigns, published_episodes
 from measurement.sample_logs import BOTS, BROWSERS, PODCAST_APPS, generate, log_line
 
 PARIS = dt.timezone(dt.timedelta(hours=1))
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 IPHONE, ANDROID = BROWSERS[0], BROWSERS[1]
 APPLE, SPOTIFY = PODCAST_APPS[0], PODCAST_APPS[1]
 
@@ -496,6 +498,8 @@ def test_the_html_report_opens_with_charts_and_tables_in_french(
     assert page.get_by_text("Comment ces chiffres sont comptés").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert all(u.startswith("file:") for u in requests)  # nothing fetched from anywhere
+    axe = Axe().run(page, options=AXE_OPTIONS).response
+    assert not axe["violations"], [v["id"] for v in axe["violations"]]
     page.close()
 
 
