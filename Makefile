@@ -56,7 +56,7 @@ bench-build: $(STAMP)
 STATS_OUT ?= stats
 stats: $(STAMP)
 	$(if $(LOGS),,$(error LOGS est obligatoire : make stats LOGS='/var/log/nginx/access.log*'))
-	PYTHONPATH=plugins$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python tools/stats.py \
+	PYTHONPATH=plugins:.$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python tools/stats.py \
 	  --logs '$(LOGS)' --out '$(STATS_OUT)' --site '$(OUTPUT)' --settings '$(SETTINGS)' \
 	  $(if $(SIGNUPS),--signups '$(SIGNUPS)') $(if $(UPDATE_FIGURES),--update-figures)
 

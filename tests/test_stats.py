@@ -386,7 +386,15 @@ def test_make_stats_joins_scans_with_the_receivers_signups(
         "accompanied",
         "settled",
     ]
-    assert report["funnel"][1] == {"step": "signups", "value": 60, "source": "receiver"}
+    # The funnel's sign-ups are those the receiver got on the logs' days.
+    assert report["signups_in_period"] == 60
+    assert report["funnel"][1] == {
+        "step": "signups",
+        "value": 60,
+        "source": "receiver",
+        "period": "logs",
+    }
+    assert report["funnel"][2]["period"] == "key_figures"
     assert any("IAB v2.2" in rule for rule in report["rules"])
 
 

@@ -172,15 +172,25 @@ def build_report(
         }
         for row in rows
     ]
-    signup_total = signups.get("total") if signups is not None else figures.signups
-    report["funnel"] = [
-        {"step": step, "value": value, "source": source}
-        for step, value, source in (
-            ("visits", totals.visits, "logs"),
-            ("signups", signup_total, "receiver" if signups is not None else "key_figures"),
-            ("accompanied", figures.accompanied, "key_figures"),
-            ("settled", figures.settled, "key_figures"),
+    # The funnel's steps, each with its source and the period it covers: the logs'
+    # period (visits, and the receiver's sign-ups of the same days) or the key figures'.
+    steps = [("visits", totals.visits, "logs", "logs")]
+    if signups is not None:
+        start, end = report["period"]["start"] or "", report["period"]["end"] or ""
+        in_period = sum(
+            n for day, n in signups.get("by_day", {}).items() if start <= day[:10] <= end
         )
+        report["signups_in_period"] = in_period
+        steps.append(("signups", in_period, "receiver", "logs"))
+    else:
+        steps.append(("signups", figures.signups, "key_figures", "key_figures"))
+    steps += [
+        ("accompanied", figures.accompanied, "key_figures", "key_figures"),
+        ("settled", figures.settled, "key_figures", "key_figures"),
+    ]
+    report["funnel"] = [
+        {"step": step, "value": value, "source": source, "period": period}
+        for step, value, source, period in steps
         if value is not None
     ]
     report["rules"] = list(RULES)
@@ -212,6 +222,7 @@ th, td { border-bottom: 1px solid #ccd3da; padding: 0.35rem 0.5rem; text-align: 
   vertical-align: top; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .table-scroll { overflow-x: auto; }
+table.wide { min-width: 42rem; }
 .table-scroll:focus-visible { outline: 3px solid var(--primary); outline-offset: 2px; }
 /* plugins/charts' classes, as site.css styles them */
 .chart { display: block; width: 100%; max-width: 30rem; overflow: visible; }
@@ -287,8 +298,8 @@ def render_html(report: dict, titles: dict[str, str] | None = None) -> str:
         ("Téléchargements du podcast", _n(downloads)),
         ("Scans d’affiches", _n(scans)),
     ]
-    if "signups_total" in report:
-        cards.append(("Inscriptions reçues", _n(report["signups_total"])))
+    if "signups_in_period" in report:
+        cards.append(("Inscriptions reçues sur la période", _n(report["signups_in_period"])))
     parts.append(
         '<dl class="figures">'
         + "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in cards)
@@ -300,8 +311,10 @@ def render_html(report: dict, titles: dict[str, str] | None = None) -> str:
         bars = []
         for index, step in enumerate(funnel):
             note = None
-            if index and funnel[index - 1]["value"]:
-                previous = funnel[index - 1]
+            previous = funnel[index - 1] if index else None
+            # A share only between figures of one period: a month of visits against a
+            # year of people accompanied would read as nonsense.
+            if previous and previous["value"] and previous["period"] == step["period"]:
                 share = step["value"] / previous["value"] * 100
                 note = f"soit {number_fr(share, 1)} % des {FUNNEL_LABELS[previous['step']].lower()}"
             source = {"logs": "journaux", "receiver": "récepteur", "key_figures": "chiffres clés"}
@@ -319,9 +332,10 @@ def render_html(report: dict, titles: dict[str, str] | None = None) -> str:
             )
         )
         parts.append(
-            '<p class="note">Les visites sont mesurées sur la période des journaux ; les '
-            "personnes accompagnées et installées viennent du fichier des chiffres clés, "
-            "dont la période peut être différente.</p>"
+            '<p class="note">Les visites et les inscriptions du récepteur couvrent la période '
+            "des journaux ; les chiffres venus des chiffres clés couvrent la période de ce "
+            "fichier, qui peut être différente : la part d’une étape dans la précédente "
+            "n’est donnée qu’entre chiffres de la même période.</p>"
         )
 
     rows = report["posters"]
@@ -499,10 +513,11 @@ def _posters_table(rows: list[dict], titles: dict[str, str], has_signups: bool) 
     return (
         '<section aria-labelledby="affiches-h"><h2 id="affiches-h">Des affiches aux '
         "inscriptions</h2>"
-        '<p class="note">Chaque ligne est une affiche : ses scans, les inscriptions venues de '
-        "son QR code, et ce qu’elle a coûté.</p>"
+        '<p class="note">Chaque ligne est une affiche : ses scans sur la période des journaux, '
+        "les inscriptions venues de son QR code (toutes celles que le récepteur a reçues : il "
+        "ne les détaille pas par jour), et ce qu’elle a coûté.</p>"
         f"{_scroll_region('Affiches, scans et inscriptions')}"
-        "<table><caption>Affiches, scans et inscriptions</caption>"
+        '<table class="wide"><caption>Affiches, scans et inscriptions</caption>'
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(cells)}</tbody></table></div>"
         "</section>"
     )
