@@ -242,6 +242,19 @@ def test_rotated_gzip_logs_of_two_servers_in_any_order_are_one_stream(tmp_path, 
     assert (totals.lines, totals.skipped_lines) == (15, 2)
 
 
+def test_a_gzip_log_cut_short_is_read_up_to_the_cut(tmp_path, episodes):
+    whole = tmp_path / "whole.gz"
+    with gzip.open(whole, "wt", encoding="utf-8") as stream:
+        stream.writelines(
+            log_line(at(15, 8, m), "198.51.100.90", f"/p{m}/") for m in range(0, 60, 2)
+        )
+    cut = tmp_path / "access.log.2.gz"
+    cut.write_bytes(whole.read_bytes()[:-40])  # the disk filled up during compression
+    totals = count_logs([cut], episodes)
+    assert totals.truncated_files == [str(cut)]
+    assert 0 < totals.pageviews <= 30 and totals.visits == 1
+
+
 def test_the_merge_holds_few_files_open_and_returns_every_request_in_order(tmp_path):
     paths = []
     for server in range(3):

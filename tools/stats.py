@@ -53,6 +53,8 @@ def main(argv=None) -> int:
         f"Lignes lues : {number_fr(lines['read'])} "
         f"(dont {number_fr(lines['skipped_other_format'])} dans un autre format, ignorées)"
     )
+    for name in lines["truncated_files"]:
+        print(f"Journal coupé avant la fin, lu jusqu’à la coupure : {name}")
     print(f"Visites : {number_fr(report['visits'])}")
     print(f"Pages vues : {number_fr(report['pageviews'])}")
     print(f"Téléchargements du podcast : {number_fr(report['podcast_downloads_total'])}")

@@ -43,6 +43,7 @@ def count_logs(files: list[Path], episodes) -> Totals:
         counting.add(request)
     totals = counting.finish()
     totals.lines, totals.skipped_lines = count.lines, count.skipped
+    totals.truncated_files = count.truncated
     return totals
 
 

@@ -73,6 +73,7 @@ class Totals:
 
     lines: int = 0
     skipped_lines: int = 0
+    truncated_files: list = field(default_factory=list)
     requests: int = 0
     bot_requests: int = 0
     robots_clients: int = 0

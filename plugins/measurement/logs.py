@@ -16,8 +16,9 @@ from __future__ import annotations
 import gzip
 import heapq
 import re
+import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Anchored at the start only: nginx setups often append fields ($request_time,
@@ -104,29 +105,41 @@ def open_log(path: Path):
 
 @dataclass
 class LineCount:
-    """How many lines were read and how many were in another format (skipped)."""
+    """How many lines were read and how many were in another format (skipped); the log
+    files whose end could not be read (a gzip file cut short by a full disk)."""
 
     lines: int = 0
     skipped: int = 0
+    truncated: list[str] = field(default_factory=list)
+
+
+# A gzip file cut short, or bytes that are not gzip after a gzip header.
+BROKEN_FILE = (EOFError, gzip.BadGzipFile, zlib.error)
 
 
 def _requests(path: Path, count: LineCount) -> Iterator[Request]:
     with open_log(path) as stream:
-        for line in stream:
-            count.lines += 1
-            request = parse_line(line)
-            if request is None:
-                count.skipped += 1
-                continue
-            yield request
+        try:
+            for line in stream:
+                count.lines += 1
+                request = parse_line(line)
+                if request is None:
+                    count.skipped += 1
+                    continue
+                yield request
+        except BROKEN_FILE:
+            count.truncated.append(str(path))  # what was read before the break counts
 
 
 def _first_time(path: Path) -> float | None:
     with open_log(path) as stream:
-        for line in stream:
-            request = parse_line(line)
-            if request is not None:
-                return request.time
+        try:
+            for line in stream:
+                request = parse_line(line)
+                if request is not None:
+                    return request.time
+        except BROKEN_FILE:
+            pass
     return None
 
 

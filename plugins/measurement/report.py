@@ -129,7 +129,11 @@ def build_report(
     report = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "period": {"start": _iso_day(totals.first), "end": _iso_day(totals.last)},
-        "lines": {"read": totals.lines, "skipped_other_format": totals.skipped_lines},
+        "lines": {
+            "read": totals.lines,
+            "skipped_other_format": totals.skipped_lines,
+            "truncated_files": totals.truncated_files,
+        },
         "requests": totals.requests,
         "bot_requests": totals.bot_requests,
         "robots_txt_clients": totals.robots_clients,
@@ -461,7 +465,7 @@ def render_html(report: dict, titles: dict[str, str] | None = None) -> str:
         f"{_n(lines['skipped_other_format'])} dans un autre format (ignorées) ; "
         f"{_n(report['requests'])} requêtes, dont "
         f"{_n(report['bot_requests'])} de robots ; {_clients(report['robots_txt_clients'])} "
-        "pour avoir demandé /robots.txt.</p></section>"
+        "pour avoir demandé /robots.txt.</p>" + _truncated(lines["truncated_files"]) + "</section>"
     )
     body = Markup("".join(parts))
     return (
@@ -472,6 +476,16 @@ def render_html(report: dict, titles: dict[str, str] | None = None) -> str:
         "style-src 'unsafe-inline'\">"
         f"<title>Mesure du programme {escape(when)}</title><style>{STYLE}</style></head>"
         f"<body><main>{body}</main></body></html>\n"
+    )
+
+
+def _truncated(files: list[str]) -> str:
+    if not files:
+        return ""
+    names = ", ".join(str(escape(Path(f).name)) for f in files)
+    return (
+        f'<p class="note">Journaux coupés avant la fin (fichier compressé incomplet), lus '
+        f"jusqu’à la coupure : {names}.</p>"
     )
 
 
