@@ -8,6 +8,9 @@ the main figures. `--signups`: the receiver's /stats.json (token in SIGNUPS_TOKE
 database. `--update-figures` copies measured visits and podcast downloads, with their
 period, into the key-figures file. Exit status: 0 done, 1 a French error (nothing written
 to the key figures).
+
+`make stats` runs it with PYTHONPATH=plugins:. (the measurement package and the
+receiver); once the project is an installed package that is no longer needed.
 """
 
 from __future__ import annotations
