@@ -99,8 +99,71 @@ LABELS = {
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 PHONE = re.compile(r"^\+?[0-9 ().\-]{8,25}$")
+PHONE_DIGITS = (9, 15)  # how many digits a phone number has, fewest and most
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+
+
+def too_long_message(name: str) -> str:
+    """The message for a value longer than MAX_LENGTHS[name] ("5 000", French style)."""
+    limit_fr = format(MAX_LENGTHS[name], ",").replace(",", "\u202f")
+    return MESSAGES["too_long"].format(label=LABELS.get(name, name), limit=limit_fr)
+
+
+def browser_rules() -> dict:
+    """The checks a browser can make before anything is sent, with their messages.
+
+    The site renders this into the signup page (plugins/signup) and its script applies
+    it, so the browser says exactly what `validate` would say. Each field maps to a
+    list of rules, checked in order, the first one failing giving the field's message:
+    - `required`: a value, once surrounding spaces are removed;
+    - `pattern`: the value matches the regular expression (written for both Python and
+      JavaScript);
+    - `digits`: [fewest, most] ASCII digits in the value;
+    - `integer`: [lowest, highest], ASCII digits only;
+    - `max_length`: at most this many characters (code points);
+    - `min_count` / `max_count`: how many boxes of a group are ticked;
+    - `each_pattern` / `one_of`: every ticked value matches / is one of these;
+    - `equals`: the value of the ticked box.
+    Optional fields are only checked when filled. Only what the browser can know is
+    here: the fill-time check stays on the receiver.
+    """
+
+    def rule(kind: str, value, message: str) -> dict:
+        return {"rule": kind, "value": value, "message": message}
+
+    def text(name: str, required: bool, *rules: dict) -> list[dict]:
+        first = [rule("required", True, MESSAGES[name])] if required else []
+        return [*first, *rules, rule("max_length", MAX_LENGTHS[name], too_long_message(name))]
+
+    fields = {
+        "prenom": text("prenom", True),
+        "nom": text("nom", True),
+        "email": text("email", True, rule("pattern", EMAIL.pattern, MESSAGES["email_format"])),
+        "telephone": text(
+            "telephone",
+            False,
+            rule("pattern", PHONE.pattern, MESSAGES["telephone_format"]),
+            rule("digits", list(PHONE_DIGITS), MESSAGES["telephone_format"]),
+        ),
+        "ville_actuelle": text("ville_actuelle", True),
+        "territoires": [
+            rule("max_count", MAX_TERRITORIES, MESSAGES["territoires"]),
+            rule("each_pattern", SLUG.pattern, MESSAGES["territoires"]),
+        ],
+        "projet": [
+            rule("min_count", 1, MESSAGES["projet"]),
+            rule("one_of", [value for value, _ in PROJECTS], MESSAGES["projet"]),
+        ],
+        **{
+            name: [rule("integer", list(limits), MESSAGES[name])]
+            for name, limits in HOUSEHOLD_LIMITS.items()
+        },
+        "echeance": [rule("one_of", [value for value, _ in TIMINGS], MESSAGES["echeance"])],
+        "message": text("message", False),
+        "consentement": [rule("equals", CONSENT_VALUE, MESSAGES["consentement"])],
+    }
+    return {"order": list(FIELD_ORDER), "fields": fields}
 
 
 @dataclass
@@ -175,13 +238,12 @@ def validate(form, min_fill_ms: int = 0) -> Verdict:
     if text["email"] and "email" not in errors and not EMAIL.match(text["email"]):
         errors["email"] = MESSAGES["email_format"]
     phone = text["telephone"]
-    if phone and (not PHONE.match(phone) or not 9 <= sum(c.isdigit() for c in phone) <= 15):
+    fewest, most = PHONE_DIGITS
+    if phone and (not PHONE.match(phone) or not fewest <= sum(c.isdigit() for c in phone) <= most):
         errors["telephone"] = MESSAGES["telephone_format"]
     for name, limit in MAX_LENGTHS.items():
         if len(text[name]) > limit and name not in errors:
-            label = LABELS.get(name, name)
-            limit_fr = format(limit, ",").replace(",", "\u202f")  # 5 000, French style
-            errors[name] = MESSAGES["too_long"].format(label=label, limit=limit_fr)
+            errors[name] = too_long_message(name)
 
     territories = _many(form, "territoires")
     if len(territories) > MAX_TERRITORIES or not all(SLUG.match(t) for t in territories):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from conftest import serve_directory
@@ -151,26 +151,42 @@ def test_pages_set_no_cookie_and_store_nothing(plain_visit):
     assert not kept, "cookies or storage after a plain visit:\n" + json.dumps(kept, indent=1)
 
 
-def test_a_campaign_visit_stores_only_its_attribution(demo_site, csp_url, browser):
+# The links of the page as the visitor would follow them: (address, same origin?).
+# (SVG links too: the map's markers.)
+LINKS = """() => Array.from(document.querySelectorAll('a[href]')).map((a) => {
+  const url = new URL(a.getAttribute('href'), location.href);
+  return [url.href, url.origin === location.origin];
+})"""
+
+
+def test_a_campaign_visit_stores_nothing_and_carries_the_campaign_in_links(
+    demo_site, csp_url, browser
+):
+    """The campaign travels in the site's own link addresses, never on the device."""
     visit = Visit(browser, csp_url)
     query = "&".join(f"{k}={v}" for k, v in CAMPAIGN.items())
     pages = representative_pages(demo_site)
     path = pages.get("territory", "/")
     try:
         visit.load(f"{path}?{query}")
-        for template in ("home", "signup", "testimonial"):
-            if template in pages:
-                visit.load(pages[template])
+        links = visit.page.evaluate(LINKS)
         stored = visit.stored()
     finally:
         visit.close()
+    empty = {"local": {}, "session": {}, "databases": [], "caches": [], "workers": []}
     assert not stored["cookies"] and not stored["cookie"]
-    assert not stored["local"] and not stored["databases"] and not stored["caches"]
-    assert not stored["workers"]
-    # Whatever the key, each stored value is the campaign's utm_* and nothing else.
-    assert stored["session"], "the campaign attribution was not kept for the visit"
-    for key, value in stored["session"].items():
-        assert json.loads(value) == CAMPAIGN, f"sessionStorage[{key!r}] = {value}"
+    assert {k: stored[k] for k in empty} == empty
+    pages_here = [
+        href
+        for href, same in links
+        if same and urlsplit(href).path.endswith("/") and "#" not in href
+    ]
+    assert len(pages_here) > 10
+    for href in pages_here:
+        params = dict(parse_qsl(urlsplit(href).query))
+        assert {k: params.get(k) for k in CAMPAIGN} == CAMPAIGN, href
+    external = [href for href, same in links if not same]
+    assert external and not [href for href in external if "utm_" in href], external
 
 
 def test_pages_work_under_default_src_self(plain_visit):

@@ -111,7 +111,7 @@ def stored(site, email: str) -> list[dict]:
 def arrive_by_qr_code_then_open_the_form(page, site) -> None:
     page.goto(site.url + QR_LANDING)
     page.get_by_role("link", name="Je veux m’installer ici").first.click()
-    page.wait_for_url("**/inscription/?territoire=grand-besancon")
+    page.wait_for_url("**/inscription/?territoire=grand-besancon*")
 
 
 def focused_id(page) -> str:
@@ -125,6 +125,8 @@ def assert_no_axe_violation(page) -> None:
 
 def test_signup_with_javascript_after_a_poster_qr_code(page, site):
     arrive_by_qr_code_then_open_the_form(page, site)
+    # The campaign travels in the link's address (site.js), never on the device.
+    assert "utm_campaign=automne-a-besancon&utm_content=2" in page.url
     expect(page.locator("#territoires-grand-besancon")).to_be_checked()  # pre-selected
     assert page.locator("#territoires-dijon-metropole").is_checked() is False
     assert_no_axe_violation(page)  # empty state
@@ -135,7 +137,7 @@ def test_signup_with_javascript_after_a_poster_qr_code(page, site):
     expect(success).to_be_visible()
     expect(success).to_contain_text("Merci, votre inscription est enregistrée")
     assert focused_id(page) == "signup-success"
-    assert page.url.endswith("/inscription/?territoire=grand-besancon")  # shown in place
+    assert "/inscription/?territoire=grand-besancon" in page.url  # shown in place
     (row,) = stored(site, "js@exemple.fr")
     assert {k: row[k] for k in EXPECTED} == EXPECTED
     assert {k: row[k] for k in CAMPAIGN} == CAMPAIGN
@@ -159,8 +161,9 @@ def test_signup_without_javascript_is_a_plain_post_redirected_to_thanks(browser,
         context.close()
     (row,) = stored(site, "sansjs@exemple.fr")
     assert {k: row[k] for k in EXPECTED} == EXPECTED
-    # No script, no sessionStorage: a static site cannot carry the campaign across
-    # pages without a cookie, which the programme refuses (docs/receiver.md).
+    # No script: nothing passes the campaign on to the site's links, and a static site
+    # cannot carry it across pages without storing it, which the programme refuses
+    # (docs/receiver.md).
     assert {k: row[k] for k in CAMPAIGN} == NO_CAMPAIGN
 
 
@@ -244,7 +247,7 @@ def test_endpoint_down_loses_nothing_and_a_retry_after_restart_succeeds(page, si
         page.get_by_role("button", name="Envoyer mon inscription").click()
         problem = page.locator("#send-problem")
         expect(problem).to_be_visible()
-        expect(problem).to_contain_text("injoignable")
+        expect(problem).to_contain_text("Le service d’inscription n’a pas pu être joint.")
         expect(problem).to_contain_text("Rien n’est perdu")
         assert focused_id(page) == "send-problem"
         expect(page.locator("#signup-form")).to_be_visible()

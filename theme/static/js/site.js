@@ -30,26 +30,45 @@
   }
 })();
 
-// Campaign attribution for the signup form: the utm_* of the visit's first campaign
-// page, kept for this tab's visit in sessionStorage only (never a cookie), and written
-// into the signup form's hidden utm_* fields: sent with a sign-up and nowhere else.
+// Campaign attribution for the signup form, with nothing stored on the device (no
+// cookie, no web storage): the utm_* of this page's address are passed on to the
+// site's own page links, so they reach the form after any number of clicks, and the
+// form's hidden utm_* fields are filled from them. Links to other sites never get them.
+// Its limit: a visitor who leaves the site and comes back later is not attributed.
 (function () {
   "use strict";
-  var KEY = "venez-vivre:attribution";
   var NAMES = ["utm_source", "utm_medium", "utm_campaign", "utm_content"];
-  try {
-    var kept = JSON.parse(window.sessionStorage.getItem(KEY) || "null");
-    if (!kept) {
-      var params = new URLSearchParams(window.location.search);
-      var found = {};
-      NAMES.forEach(function (name) {
-        if (params.get(name)) { found[name] = params.get(name).slice(0, 200); kept = found; }
-      });
-      if (kept) { window.sessionStorage.setItem(KEY, JSON.stringify(kept)); }
-    }
-    NAMES.forEach(function (name) {
-      var input = document.querySelector('input[type="hidden"][name="' + name + '"]');
-      if (input && kept && kept[name]) { input.value = kept[name]; }
-    });
-  } catch (e) { /* storage disabled or old browser: no attribution */ }
+  if (!window.URL || !window.URLSearchParams) { return; }
+  var params = new URLSearchParams(window.location.search);
+  var campaign = [];
+  NAMES.forEach(function (name) {
+    var value = (params.get(name) || "").slice(0, 200);
+    if (value) { campaign.push([name, value]); }
+  });
+  if (!campaign.length) { return; }
+
+  // A page of this site: same origin, an address ending in "/" or ".html" (not a
+  // file such as an MP3, a calendar or a feed), and not a link within this page.
+  function carry(link) {
+    var raw = link.getAttribute("href");
+    if (!raw || raw.charAt(0) === "#" || link.hasAttribute("download")) { return; }
+    var url;
+    try { url = new URL(raw, window.location.href); } catch (e) { return; }
+    if (url.origin !== window.location.origin) { return; }
+    if (!/(\/|\.html)$/.test(url.pathname)) { return; }
+    if (NAMES.some(function (name) { return url.searchParams.has(name); })) { return; }
+    campaign.forEach(function (pair) { url.searchParams.set(pair[0], pair[1]); });
+    link.setAttribute("href", url.pathname + url.search + url.hash);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("a[href]"), carry);
+  // Links drawn later (search results…): completed at the moment they are followed.
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest && event.target.closest("a[href]");
+    if (link) { carry(link); }
+  }, true);
+
+  campaign.forEach(function (pair) {
+    var input = document.querySelector('input[type="hidden"][data-field="' + pair[0] + '"]');
+    if (input) { input.value = pair[1]; }
+  });
 })();
