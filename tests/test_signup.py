@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -109,3 +111,69 @@ def test_publishing_refuses_a_missing_or_insecure_endpoint(tmp_path, endpoint, e
     assert not result["ok"]
     assert "SIGNUP_ENDPOINT" in result["report"] and expected in result["report"]
     assert not (tmp_path / "output").exists()
+
+
+def test_territories_json_is_the_public_routing_data(demo_site):
+    """/inscription/territoires.json: exactly {slug: {title, department, welcome_officer}}."""
+    data = json.loads((demo_site / "inscription" / "territoires.json").read_text("utf-8"))
+    territories = sorted(p.stem for p in (ROOT / "content" / "territoires").glob("*.md"))
+    assert sorted(data) == territories
+    for entry in data.values():
+        assert set(entry) == {"title", "department", "welcome_officer"}
+        officer = entry["welcome_officer"]
+        assert officer is None or set(officer) == {"name", "email", "phone"}
+    assert data["grand-besancon"] == {
+        "title": "Grand Besançon Métropole",
+        "department": "Doubs (25)",
+        "welcome_officer": {
+            "name": "Julien Perrin",
+            "email": "accueil-besancon@example.org",
+            "phone": "03 81 00 00 02",
+        },
+    }
+
+
+def test_the_page_carries_the_contract_rules_for_the_browser(demo_site):
+    page = (demo_site / "inscription" / "index.html").read_text(encoding="utf-8")
+    (blob,) = re.findall(
+        r'<script type="application/json" id="signup-config">(.*?)</script>', page, re.S
+    )
+    config = json.loads(blob)
+    assert config["rules"] == contract.browser_rules()
+    assert config["encoding"] == "form" and config["background"] is True
+    assert config["names"]["prenom"] == "prenom"
+    # The hand-over lines: one per territory with a welcome officer, and the programme's.
+    assert "<strong>Julien Perrin</strong> (Grand Besançon Métropole) vous appellera sous 3" in page
+    assert '<li data-territory="" hidden>L’équipe du programme vous appellera' in page
+
+
+def test_browser_rules_keep_the_receivers_messages_and_limits():
+    rules = contract.browser_rules()
+    assert rules["order"] == list(contract.FIELD_ORDER)
+    messages = {r["message"] for field in rules["fields"].values() for r in field}
+    assert {contract.MESSAGES[n] for n in ("prenom", "email_format", "consentement")} <= messages
+    (email_pattern,) = [r for r in rules["fields"]["email"] if r["rule"] == "pattern"]
+    assert email_pattern["value"] == contract.EMAIL.pattern
+    assert {"rule": "integer", "value": [1, 20], "message": contract.MESSAGES["adultes"]} in (
+        rules["fields"]["adultes"]
+    )
+    too_long = contract.validate({"message": ["x" * 5001]}).errors["message"]
+    assert {"rule": "max_length", "value": 5000, "message": too_long} in rules["fields"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("signup", "expected"),
+    [
+        ({"encodage": "json"}, "clé(s) inconnue(s) encodage"),
+        ({"encoding": "xml"}, "« xml » : attendu « form » ou « json »"),
+        ({"fields": {"prénom": "first_name"}}, "« prénom » n’est pas un champ du formulaire"),
+        ({"fields": {"prenom": "email"}}, "deux champs seraient envoyés sous le nom « email »"),
+        ({"extra_fields": {"nom": "x"}}, "« nom » est déjà le nom d’un champ du formulaire"),
+        ({"encoding": "json", "background": False}, "ne peut pas être en JSON"),
+        ({"callback_days": 0}, "attendu un nombre entier de 1 à 30"),
+    ],
+)
+def test_a_wrong_signup_setting_stops_the_build(tmp_path, signup, expected):
+    result = build_site(ROOT / "pelicanconf.py", tmp_path / "output", SIGNUP=signup)
+    assert not result["ok"]
+    assert "SIGNUP" in result["report"] and expected in result["report"]
