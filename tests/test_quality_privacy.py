@@ -171,6 +171,10 @@ def test_a_campaign_visit_stores_nothing_and_carries_the_campaign_in_links(
         visit.load(f"{path}?{query}")
         links = visit.page.evaluate(LINKS)
         stored = visit.stored()
+        visit.load(f"/recherche/?{query}")  # a search keeps the campaign too
+        search = visit.page.evaluate(
+            "() => Object.fromEntries(new FormData(document.querySelector('form.search-form')))"
+        )
     finally:
         visit.close()
     empty = {"local": {}, "session": {}, "databases": [], "caches": [], "workers": []}
@@ -185,6 +189,7 @@ def test_a_campaign_visit_stores_nothing_and_carries_the_campaign_in_links(
     for href in pages_here:
         params = dict(parse_qsl(urlsplit(href).query))
         assert {k: params.get(k) for k in CAMPAIGN} == CAMPAIGN, href
+    assert {k: search.get(k) for k in CAMPAIGN} == CAMPAIGN
     external = [href for href, same in links if not same]
     assert external and not [href for href in external if "utm_" in href], external
 

@@ -67,6 +67,23 @@
     if (link) { carry(link); }
   }, true);
 
+  // A search on the site (a GET form to one of its pages) keeps the campaign too.
+  Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "get") { return; }
+    var action;
+    try { action = new URL(form.getAttribute("action") || "", window.location.href); }
+    catch (e) { return; }
+    if (action.origin !== window.location.origin) { return; }
+    campaign.forEach(function (pair) {
+      if (form.elements.namedItem(pair[0])) { return; }
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = pair[0];
+      input.value = pair[1];
+      form.appendChild(input);
+    });
+  });
+
   campaign.forEach(function (pair) {
     var input = document.querySelector('input[type="hidden"][data-field="' + pair[0] + '"]');
     if (input) { input.value = pair[1]; }
