@@ -314,6 +314,9 @@
     send();
   });
 
+  // Back from the endpoint's page after a plain POST (page restored from the cache).
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { finish(); } });
+
   retry.addEventListener("click", function () {
     if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
   });
