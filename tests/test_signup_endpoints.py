@@ -152,7 +152,7 @@ class CaptureEndpoint:
     def received(self, email: str) -> list[dict]:
         with self._lock:
             posts = [r for r in self.requests if r["method"] == "POST"]
-        return [r["fields"] for r in posts if r["fields"].get("email") == [email]]
+        return [r for r in (r["fields"] for r in posts) if r.get("email", [""])[0].strip() == email]
 
 
 class ReceiverEndpoint:
@@ -526,3 +526,50 @@ def test_a_web_to_lead_form_gets_a_plain_post_after_the_browser_checks(browser, 
     assert sent["projet"] == ["teletravail", "creation-entreprise"]
     assert {k: sent.get(k) for k in CAMPAIGN} == {k: [v] for k, v in CAMPAIGN.items()}
     assert not {"prenom", "nom", "_format", "_fill_ms", "_submission_id"} & set(sent)
+
+
+# --- The browser and the receiver agree (one contract, receiver/contract.py) ----------
+
+BASE = {"prenom": "Zoé", "nom": "Lefèvre", "email": "zoe@exemple.fr", "ville_actuelle": "Lyon"}
+CASES = [
+    {"telephone": "+33 6 12 34 56 78"},
+    {"telephone": "06.12.34.56"},  # 8 digits
+    {"telephone": "0612345678901234"},  # 16 digits
+    {"telephone": "06 12 34 56 78 #2"},
+    {"email": "  zoe@exemple.fr  "},
+    {"email": "zoe@exemple.f"},
+    {"email": "zoe@@exemple.fr"},
+    {"prenom": "   ", "ville_actuelle": ""},
+    {"adultes": "0", "enfants": "0"},
+    {"adultes": "20", "enfants": "21"},
+    {"adultes": "1.5", "enfants": "-1"},
+    {"message": "x" * 5001, "nom": "y" * 101},
+    {"message": "é" * 5000},
+    {"consentement": None, "projet": None},
+]
+
+
+@pytest.mark.parametrize("site", ["foreign"], indirect=True)
+def test_the_browser_says_what_the_receiver_would_say(page, site):
+    """Each case filled in the page: the messages the browser shows before sending are
+    exactly contract.validate()'s, in the same order; a form it accepts is sent."""
+    for number, case in enumerate(CASES):
+        values = {**BASE, "projet": "emploi", "consentement": "oui", **case}
+        values["email"] = values["email"].replace("zoe@", f"zoe{number}@")
+        page.goto(site.url + "/inscription/")
+        for name, value in values.items():
+            if name in ("projet", "consentement"):
+                if value:
+                    page.locator(f"[data-field={name}][value={value}]").check()
+            else:  # set directly: maxlength only limits typing, a robot ignores it
+                page.locator(f"#{name}").evaluate("(el, v) => { el.value = v; }", value)
+        send(page)
+        posted = {k: [v] for k, v in values.items() if v is not None}
+        expected = list(contract.validate(posted).errors.values())
+        if expected:
+            expect(page.locator("#error-summary")).to_be_visible()
+            assert summary_messages(page) == expected, case
+        else:
+            expect(page.locator("#signup-success")).to_be_visible()
+            (sent,) = site.endpoint.received(values["email"].strip())
+            assert sent["telephone"] == [values.get("telephone", "")]
