@@ -1,6 +1,8 @@
 """The signup form in Debian's Chromium against the built site and the real receiver:
 sign-ups with and without JavaScript after a poster's QR code, territory pre-selection,
-every validation error, the endpoint down then back, the honeypot, and axe-core."""
+every validation error, the honeypot, the no-JavaScript correction page, and axe-core.
+The endpoint down then back, and the flows shared with a foreign endpoint, are in
+test_signup_endpoints.py."""
 
 from __future__ import annotations
 
@@ -237,33 +239,6 @@ def test_every_validation_error_is_shown_announced_and_keeps_the_input(page, sit
     assert focused_id(page) == "email"
     assert_no_axe_violation(page)
     assert page.csp_errors == []
-
-
-def test_endpoint_down_loses_nothing_and_a_retry_after_restart_succeeds(page, site):
-    page.goto(site.url + "/inscription/?territoire=dijon-metropole")
-    fill_form(page, "panne@exemple.fr")
-    site.receiver.stop()
-    try:
-        page.get_by_role("button", name="Envoyer mon inscription").click()
-        problem = page.locator("#send-problem")
-        expect(problem).to_be_visible()
-        expect(problem).to_contain_text("Le service d’inscription n’a pas pu être joint.")
-        expect(problem).to_contain_text("Rien n’est perdu")
-        assert focused_id(page) == "send-problem"
-        expect(page.locator("#signup-form")).to_be_visible()
-        assert page.locator("#prenom").input_value() == "Zoé"
-        assert page.locator("#email").input_value() == "panne@exemple.fr"
-        assert page.locator("#message").input_value() == "Nous cherchons une école bilingue."
-        assert page.locator("#territoires-dijon-metropole").is_checked()
-        assert page.locator("#projet-teletravail").is_checked()
-        assert page.locator("#consentement").is_checked()
-        assert_no_axe_violation(page)
-    finally:
-        site.receiver.start()
-    page.get_by_role("button", name="Envoyer mon inscription").click()
-    expect(page.locator("#signup-success")).to_be_visible()
-    (row,) = stored(site, "panne@exemple.fr")
-    assert row["territoires"] == "dijon-metropole"
 
 
 def test_honeypot_submission_is_dropped(page, site):
