@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from html.parser import HTMLParser
 
 import pytest
@@ -34,11 +33,15 @@ class Inputs(HTMLParser):
             self.links.append(attrs["href"])
 
 
+def form_page_of(html: str) -> Inputs:
+    parser = Inputs()
+    parser.feed(html)
+    return parser
+
+
 @pytest.fixture(scope="module")
 def form_page(demo_site):
-    parser = Inputs()
-    parser.feed((demo_site / "inscription" / "index.html").read_text(encoding="utf-8"))
-    return parser
+    return form_page_of((demo_site / "inscription" / "index.html").read_text(encoding="utf-8"))
 
 
 def test_form_posts_every_contract_field_to_the_endpoint(form_page):
@@ -135,10 +138,8 @@ def test_territories_json_is_the_public_routing_data(demo_site):
 
 def test_the_page_carries_the_contract_rules_for_the_browser(demo_site):
     page = (demo_site / "inscription" / "index.html").read_text(encoding="utf-8")
-    (blob,) = re.findall(
-        r'<script type="application/json" id="signup-config">(.*?)</script>', page, re.S
-    )
-    config = json.loads(blob)
+    (form,) = [f for f in form_page_of(page).forms if f.get("id") == "signup-form"]
+    config = json.loads(form["data-config"])
     assert config["rules"] == contract.browser_rules()
     assert config["encoding"] == "form" and config["background"] is True
     assert config["names"]["prenom"] == "prenom"

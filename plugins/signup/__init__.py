@@ -178,8 +178,8 @@ def initialise(pelican) -> None:
 
 
 def script_config(config: dict, names: dict) -> str:
-    """The JSON the page's script reads: the contract's rules and messages, the names
-    fields are sent under, how to send. Safe inside <script type="application/json">."""
+    """The JSON the page's script reads (the form's data-config attribute): the
+    contract's rules and messages, the names fields are sent under, how to send."""
     data = {
         "rules": contract.browser_rules(),
         "names": names,
@@ -187,8 +187,7 @@ def script_config(config: dict, names: dict) -> str:
         "encoding": config["encoding"],
         "background": config["background"],
     }
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 def form_settings(settings: dict) -> dict:

@@ -3,7 +3,7 @@
    With it:
    - the browser checks every field before anything is sent, with the rules and French
      messages of the payload contract (receiver/contract.py, rendered by the build into
-     #signup-config): GOV.UK error summary that takes focus and links to each field,
+     the form's data-config attribute): GOV.UK error summary that takes focus and links to each field,
      a message beside each field, nothing sent while a field is wrong;
    - `?territoire=<slug>` pre-selects a territory; the page the form was opened from
      goes with it (the campaign, utm_*, is written into the hidden fields by site.js
@@ -17,12 +17,9 @@
   "use strict";
 
   var form = document.getElementById("signup-form");
-  var configNode = document.getElementById("signup-config");
-  if (!form || !configNode || !window.fetch || !window.URLSearchParams || !window.FormData) {
-    return;
-  }
+  if (!form || !window.fetch || !window.URLSearchParams || !window.FormData) { return; }
   var config;
-  try { config = JSON.parse(configNode.textContent); } catch (e) { return; }
+  try { config = JSON.parse(form.getAttribute("data-config")); } catch (e) { return; }
 
   var TIMEOUT_MS = 15000;
   var started = Date.now();
