@@ -302,6 +302,7 @@ def test_an_empty_form_sends_nothing_and_the_summary_takes_focus(page, site):
     for name in required:
         expect(page.locator(f"#{name}-error")).to_have_text(f"Erreur : {contract.MESSAGES[name]}")
     assert_no_axe_violation(page)  # error state
+    assert_nothing_stored(page)
     page.get_by_role("link", name=contract.MESSAGES["email"]).click()
     assert focused_id(page) == "email"
     assert site.endpoint.received("") == []
@@ -326,6 +327,7 @@ def test_bad_email_phone_and_missing_consent_are_caught_in_the_browser(page, sit
     assert page.locator("#email").get_attribute("aria-invalid") == "true"
     assert page.locator("#prenom").get_attribute("aria-invalid") is None
     assert_no_axe_violation(page)
+    assert_nothing_stored(page)
     assert site.endpoint.received("nom@exemple") == []
 
 
