@@ -575,3 +575,25 @@ def test_the_browser_says_what_the_receiver_would_say(page, site):
             expect(page.locator("#signup-success")).to_be_visible()
             (sent,) = site.endpoint.received(values["email"].strip())
             assert sent["telephone"] == [values.get("telephone", "")]
+
+
+def test_without_javascript_the_renamed_fields_reach_a_redirecting_endpoint(
+    browser, web_to_lead_site
+):
+    """The names of SIGNUP["fields"] are the form's own: a plain POST sends them too."""
+    endpoint = web_to_lead_site.endpoint
+    endpoint.answer = "302"
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(web_to_lead_site.url + "/inscription/")
+        fill_form(page, "sans-js@exemple.fr")
+        send(page)
+        page.wait_for_url(web_to_lead_site.url + "/inscription/merci/")
+    finally:
+        endpoint.answer = "200"
+        context.close()
+    (sent,) = endpoint.received("sans-js@exemple.fr")
+    assert sent["first_name"] == ["Zoé"] and sent["oid"] == ["00D000000000001"]
+    assert sent["territoires"] == ["grand-besancon"]
+    assert not {"prenom", "nom", "_submission_id"} & set(sent)
