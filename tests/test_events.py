@@ -41,7 +41,11 @@ summary: "Notre stand au salon."
 kind: salon
 start: 2026-07-04 10:00
 end: 2026-07-04 18:00
-place: {name: Parc des expositions, address: "1 place de la Porte de Versailles, 75015 Paris", lat: 48.83, lon: 2.29}
+place:
+  name: Parc des expositions
+  address: "1 place de la Porte de Versailles, 75015 Paris"
+  lat: 48.83
+  lon: 2.29
 registration: https://example.org/billetterie
 full: true
 ---
@@ -111,7 +115,11 @@ def calendar(site, path: str) -> Calendar:
 def test_index_lists_upcoming_soonest_first_then_past(site):
     page = html(site, "evenements/index.html")
     upcoming = [a.get_text() for a in page.select("#events-upcoming .card-title a")]
-    assert upcoming == ["Webinaire télétravail", "Salon à Paris", "Week-end découverte au Val d'Alpha"]
+    assert upcoming == [
+        "Webinaire télétravail",
+        "Salon à Paris",
+        "Week-end découverte au Val d'Alpha",
+    ]
     past = page.find("h2", string="Passés").find_next("div")
     assert [a.get_text() for a in past.select(".card-title a")] == ["Job dating passé"]
     # The past card carries no end date: the browser never has to hide it.
@@ -122,7 +130,9 @@ def test_index_lists_upcoming_soonest_first_then_past(site):
 def test_event_page_in_french_with_registration_and_calendar(site):
     page = html(site, "evenements/week-end-alpha/index.html")
     facts = page.select_one(".event-facts").get_text(" ", strip=True)
-    assert "du samedi 12 septembre 2026 à 10\u00a0h au dimanche 13 septembre 2026 à 17\u00a0h" in facts
+    assert (
+        "du samedi 12 septembre 2026 à 10\u00a0h au dimanche 13 septembre 2026 à 17\u00a0h" in facts
+    )
     assert "Maison du lac" in facts and "1 rue du Lac, 25000 Alpha" in facts
     assert "Gratuit" in facts and "20" in facts
     register = page.find("a", string="Je m’inscris à cet événement")
@@ -200,7 +210,11 @@ def test_calendar_files_parse_with_paris_time_zone(site):
     # The calendar of all events holds the upcoming ones only.
     everything = calendar(site, "evenements/calendrier.ics")
     titles = sorted(str(e["SUMMARY"]) for e in everything.walk("VEVENT"))
-    assert titles == ["Salon à Paris", "Webinaire télétravail", "Week-end découverte au Val d'Alpha"]
+    assert titles == [
+        "Salon à Paris",
+        "Webinaire télétravail",
+        "Week-end découverte au Val d'Alpha",
+    ]
 
 
 def _uids(output: Path) -> dict[str, str]:
@@ -227,9 +241,7 @@ def test_uids_stable_across_builds_and_a_file_rename(tmp_path, site):
     moved = moved.replace("2026-09-12 10:00", "2026-09-12 09:00")
     (folder / "week-end-decouverte-alpha.md").write_text(moved, encoding="utf-8")
     assert build(tmp_path, cache)["ok"]
-    cal = Calendar.from_ical(
-        (tmp_path / "output/evenements/calendrier.ics").read_bytes()
-    )
+    cal = Calendar.from_ical((tmp_path / "output/evenements/calendrier.ics").read_bytes())
     weekend = next(e for e in cal.walk("VEVENT") if "Week-end" in str(e["SUMMARY"]))
     assert str(weekend["UID"]) == first["Week-end découverte au Val d'Alpha"]
     assert int(weekend["SEQUENCE"]) == 1

@@ -228,7 +228,8 @@ def calendar(events: list[Event], settings, name: str) -> bytes:
         first = min(e.start for e in events).date().replace(month=1, day=1)
         last = max(e.end for e in events).date().replace(month=12, day=31)
         cal.add_missing_timezones(
-            first_date=first.replace(year=first.year - 1), last_date=last.replace(year=last.year + 1)
+            first_date=first.replace(year=first.year - 1),
+            last_date=last.replace(year=last.year + 1),
         )
     return cal.to_ical()
 

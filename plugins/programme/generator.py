@@ -233,9 +233,7 @@ class ProgrammeGenerator(Generator):
                 page_name=url.rstrip("/"),
                 url=url,
             )
-        events_module.write_calendars(
-            self.context["events"], self.settings, Path(self.output_path)
-        )
+        events_module.write_calendars(self.context["events"], self.settings, Path(self.output_path))
         writer.write_file(
             "404.html",
             self.get_template("404"),

@@ -74,8 +74,7 @@ def when_fr(start: dt.datetime, end: dt.datetime | None) -> str:
     if start.date() == end.date():
         return f"{weekday_date_fr(start)}, de {time_fr(start)} à {time_fr(end)}"
     return (
-        f"du {weekday_date_fr(start)} à {time_fr(start)} "
-        f"au {weekday_date_fr(end)} à {time_fr(end)}"
+        f"du {weekday_date_fr(start)} à {time_fr(start)} au {weekday_date_fr(end)} à {time_fr(end)}"
     )
 
 
