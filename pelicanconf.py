@@ -55,6 +55,7 @@ MENU = [
     ("Territoires", "/territoires/"),
     ("Témoignages", "/temoignages/"),
     ("Podcast", "/podcast/"),
+    ("Événements", "/evenements/"),
     ("Campagnes", "/campagnes/"),
     ("Chiffres clés", "/chiffres-cles/"),
     ("Actualités", "/actualites/"),

@@ -56,6 +56,28 @@ def date_fr(value, with_day: bool = True) -> str:
     return "1er" + text[1:] if value.day == 1 else text
 
 
+def time_fr(value: dt.datetime) -> str:
+    """`10 h`, `18 h 30`: the hour as French typography writes it (no-break spaces)."""
+    return f"{value.hour}\u00a0h" + (f"\u00a0{value.minute:02d}" if value.minute else "")
+
+
+def weekday_date_fr(value: dt.datetime) -> str:
+    """`samedi 14 mars 2026`, `dimanche 1er mars 2026`."""
+    return format_date(value, "EEEE", locale="fr") + " " + date_fr(value)
+
+
+def when_fr(start: dt.datetime, end: dt.datetime | None) -> str:
+    """An event's dates as visitors read them: `samedi 14 mars 2026, de 10 h à 17 h`, or
+    `du samedi 14 mars 2026 à 10 h au dimanche 15 mars 2026 à 17 h`."""
+    if end is None:
+        return f"{weekday_date_fr(start)}, à {time_fr(start)}"
+    if start.date() == end.date():
+        return f"{weekday_date_fr(start)}, de {time_fr(start)} à {time_fr(end)}"
+    return (
+        f"du {weekday_date_fr(start)} à {time_fr(start)} au {weekday_date_fr(end)} à {time_fr(end)}"
+    )
+
+
 def number_fr(value, decimals: int | None = None) -> str:
     """`12 000`, `5,7`: French grouping with a narrow no-break space, as Babel gives it."""
     if value is None:

@@ -30,6 +30,55 @@
   }
 })();
 
+// Events: a static page does not know today's date. An event that ended since the last
+// build is no longer offered: its card leaves the "À venir" list and its page says it is
+// over, without its registration buttons.
+(function () {
+  "use strict";
+  var now = Date.now();
+  Array.prototype.forEach.call(document.querySelectorAll("[data-event-end]"), function (el) {
+    var end = Date.parse(el.getAttribute("data-event-end"));
+    if (isNaN(end) || end > now) { return; }
+    el.classList.add("is-past");
+    if (el.classList.contains("event-card")) {
+      el.hidden = true;
+    } else {
+      var note = el.querySelector(".event-past-note");
+      var actions = el.querySelector(".event-actions");
+      if (note) { note.hidden = false; }
+      if (actions) { actions.hidden = true; }
+    }
+  });
+  var upcoming = document.getElementById("events-upcoming");
+  if (upcoming && !upcoming.querySelector(".event-card:not([hidden])")) {
+    var none = upcoming.querySelector(".events-none");
+    if (none) { none.hidden = false; }
+  }
+
+  // Events index: filter by kind and territory, like the territories index.
+  var form = document.getElementById("event-filters");
+  if (!form) { return; }
+  var cards = Array.prototype.slice.call(document.querySelectorAll(".event-card"))
+    .filter(function (card) { return !card.hidden; });
+  var status = form.querySelector(".filter-status");
+  var apply = function () {
+    var kind = (form.querySelector('input[name="kind"]:checked') || {}).value || "";
+    var territory = form.querySelector('select[name="territoire"]').value;
+    var shown = 0;
+    cards.forEach(function (card) {
+      var ok = (!kind || card.getAttribute("data-kind") === kind) && (!territory ||
+        (card.getAttribute("data-territories") || "").split(" ").indexOf(territory) !== -1);
+      card.classList.toggle("is-filtered-out", !ok);
+      if (ok) { shown += 1; }
+    });
+    status.textContent = shown === 0 ? "Aucun événement ne correspond à ces critères." :
+      shown === 1 ? "1 événement affiché." : shown + " événements affichés.";
+  };
+  form.hidden = false;
+  form.addEventListener("change", apply);
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+})();
+
 // Campaign attribution for the signup form, with nothing stored on the device (no
 // cookie, no web storage): the utm_* of this page's address are passed on to the
 // site's own page links, so they reach the form after any number of clicks, and the
