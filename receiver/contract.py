@@ -59,6 +59,7 @@ FIELD_ORDER = (
     "telephone",
     "ville_actuelle",
     "territoires",
+    "evenement",
     "projet",
     "adultes",
     "enfants",
@@ -78,6 +79,7 @@ MESSAGES = {
     ),
     "ville_actuelle": "Saisissez la ville où vous habitez aujourd’hui",
     "territoires": "Choisissez les territoires qui vous intéressent dans la liste",
+    "evenement": "Choisissez l’événement dans la liste, ou « Aucun événement »",
     "projet": "Choisissez au moins un projet",
     "adultes": "Le nombre d’adultes doit être un nombre entier entre 1 et 20",
     "enfants": "Le nombre d’enfants doit être un nombre entier entre 0 et 20",
@@ -151,6 +153,7 @@ def browser_rules() -> dict:
             rule("max_count", MAX_TERRITORIES, MESSAGES["territoires"]),
             rule("each_pattern", SLUG.pattern, MESSAGES["territoires"]),
         ],
+        "evenement": [rule("each_pattern", SLUG.pattern, MESSAGES["evenement"])],
         "projet": [
             rule("min_count", 1, MESSAGES["projet"]),
             rule("one_of", [value for value, _ in PROJECTS], MESSAGES["projet"]),
@@ -178,6 +181,7 @@ class Signup:
     consentement: str = CONSENT_VALUE
     telephone: str = ""
     territoires: list[str] = field(default_factory=list)
+    evenement: str = ""  # slug of the event the person registers for
     adultes: int | None = None
     enfants: int | None = None
     echeance: str = ""
@@ -248,6 +252,9 @@ def validate(form, min_fill_ms: int = 0) -> Verdict:
     territories = _many(form, "territoires")
     if len(territories) > MAX_TERRITORIES or not all(SLUG.match(t) for t in territories):
         errors["territoires"] = MESSAGES["territoires"]
+    event = _one(form, "evenement")
+    if event and (len(event) > 100 or not SLUG.match(event)):
+        errors["evenement"] = MESSAGES["evenement"]
     projects = _many(form, "projet")
     known_projects = {value for value, _ in PROJECTS}
     if not projects or not set(projects) <= known_projects:
@@ -293,6 +300,7 @@ def validate(form, min_fill_ms: int = 0) -> Verdict:
             telephone=phone,
             ville_actuelle=text["ville_actuelle"],
             territoires=territories,
+            evenement=event,
             projet=projects,
             adultes=household["adultes"],
             enfants=household["enfants"],

@@ -13,6 +13,10 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, build_site, serve_directory
 from icalendar import Calendar
+
+# Imported at collection, before any build: axe's script is read with the locale's
+# encoding, which a build changes (see test_signup_browser.py).
+from test_signup_endpoints import CaptureEndpoint, fill_form, send
 from tiny_site import tiny_settings, write_tiny_programme
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -345,3 +349,55 @@ def test_demo_has_each_kind_of_event():
     kinds = {re.search(r"^kind: (\S+)", t, re.M).group(1) for t in texts}
     assert {"week-end-decouverte", "salon", "webinaire"} <= kinds
     assert any("capacity:" in t and "week-end-decouverte" in t for t in texts)
+
+
+@pytest.fixture(scope="module")
+def registration_site(tmp_path_factory, site):
+    """The events programme with its form posting to a foreign capture endpoint."""
+    _, cache = site
+    base = tmp_path_factory.mktemp("events-signup")
+    write_tiny_programme(base / "content")
+    write_events(base / "content")
+    endpoint = CaptureEndpoint(site_origin="")
+    assert build(base, cache, SIGNUP_ENDPOINT=endpoint.url)["ok"]
+    origin = f"http://127.0.0.1:{endpoint.port}"
+    csp = f"default-src 'self'; connect-src 'self' {origin}; form-action 'self' {origin}"
+    url, server = serve_directory(base / "output", {"Content-Security-Policy": csp})
+    endpoint.site_origin = url
+    yield url, endpoint
+    endpoint.close()
+    server.shutdown()
+
+
+def test_registration_through_the_signup_form(registration_site, browser):
+    url, endpoint = registration_site
+    page = browser.new_page()
+    page.clock.set_fixed_time(dt.datetime(2026, 6, 1, 12, 0, tzinfo=PARIS))
+    page.goto(url + "/evenements/week-end-alpha/")
+    page.get_by_role("link", name="Je m’inscris à cet événement").click()
+    assert page.locator("#evenement-week-end-alpha").is_checked()
+    # Only upcoming events with places and no external registration can be chosen.
+    choices = page.locator('#field-evenement input[type="radio"]')
+    values = [c.get_attribute("value") for c in choices.all()]
+    assert values == ["", "webinaire", "week-end-alpha"]
+    fill_form(page, "zoe@example.org", territory=None)
+    send(page)
+    page.locator("#signup-success").wait_for(state="visible")
+    (sent,) = endpoint.received("zoe@example.org")
+    assert sent["evenement"] == ["week-end-alpha"]
+    assert sent["page"] == ["/evenements/week-end-alpha/"]
+    page.close()
+
+
+def test_an_event_that_ended_cannot_be_chosen(registration_site, browser):
+    url, _ = registration_site
+    page = browser.new_page()
+    # After the webinar (20 June 2026), before the weekend.
+    page.clock.set_fixed_time(dt.datetime(2026, 7, 1, 12, 0, tzinfo=PARIS))
+    page.goto(url + "/inscription/?evenement=webinaire")
+    webinar = page.locator("#evenement-webinaire")
+    assert webinar.is_disabled() and not webinar.is_checked()
+    assert not webinar.is_visible()
+    assert page.locator("#evenement-aucun").is_checked()
+    assert page.locator("#evenement-week-end-alpha").is_enabled()
+    page.close()

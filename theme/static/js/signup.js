@@ -63,6 +63,14 @@
     chosenBox.checked = true;
   }
 
+  // ?evenement=<slug> (an event page's "Je m'inscris à cet événement"). An event that
+  // ended since the build was hidden and disabled by site.js: it cannot be chosen.
+  var chosenEvent = params.get("evenement");
+  var eventBox = chosenEvent && document.getElementById("evenement-" + chosenEvent);
+  if (eventBox && eventBox.getAttribute("data-field") === "evenement" && !eventBox.disabled) {
+    eventBox.checked = true;
+  }
+
   // The page the form was opened from: the referring page of this site, otherwise the
   // pre-selected territory's page.
   var from = "";
@@ -72,6 +80,7 @@
         referrer.pathname !== window.location.pathname) { from = referrer.pathname; }
   } catch (e) { /* unreadable referrer */ }
   if (!from && chosenBox) { from = chosenBox.getAttribute("data-page") || ""; }
+  if (!from && eventBox && eventBox.checked) { from = eventBox.getAttribute("data-page") || ""; }
   if (from) { setValue("page", from.slice(0, 500)); }
 
   // Our own checks replace the browser's bubbles (which cannot be styled or summarised).

@@ -42,6 +42,17 @@
     el.classList.add("is-past");
     if (el.classList.contains("event-card")) {
       el.hidden = true;
+    } else if (el.classList.contains("event-choice")) {
+      // The signup form: an ended event can no longer be chosen.
+      var input = el.querySelector("input");
+      if (input) {
+        var wasChosen = input.checked;
+        input.checked = false;
+        input.disabled = true;
+        var none = document.getElementById("evenement-aucun");
+        if (wasChosen && none) { none.checked = true; }
+      }
+      el.hidden = true;
     } else {
       var note = el.querySelector(".event-past-note");
       var actions = el.querySelector(".event-actions");
