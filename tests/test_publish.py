@@ -113,7 +113,8 @@ def test_checks_catch_what_the_csp_would_block_and_third_party_resources(tmp_pat
         '<script type="application/ld+json">{}</script>'
         "<script>alert(1)</script><style>p{}</style>"
         '<script src="https://cdn.example.net/lib.js"></script></head>'
-        '<body><p style="color:red" onclick="x()">x</p>'
+        '<body><p style="color:red" onclick="x()">x</p><a href="javascript:x()">y</a>'
+        '<link rel="canonical" href="https://ailleurs.example.net/">'
         '<a href="https://ailleurs.example.net/">un lien vers un autre site</a></body></html>',
         encoding="utf-8",
     )
@@ -123,6 +124,7 @@ def test_checks_catch_what_the_csp_would_block_and_third_party_resources(tmp_pat
     assert "élément <style> en ligne" in text
     assert "attribut style=" in text
     assert "gestionnaire d’événement en ligne" in text
+    assert "adresse javascript: dans <a href>" in text  # the browser test's scanner agrees
     assert "ressource tierce <script> https://cdn.example.net/lib.js" in text
     assert "ailleurs.example.net" not in text  # a link is not a resource
     assert text.count("script en ligne") == 1  # JSON-LD is data

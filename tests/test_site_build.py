@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from programme import html_scan
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,18 +19,9 @@ def read(site: Path, path: str) -> str:
 
 
 def text_of(html: str) -> str:
-    class Text(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.parts = []
-
-        def handle_data(self, data):
-            self.parts.append(data)
-
-    parser = Text()
-    parser.feed(html)
+    """The text a visitor reads (scripts and styles left out)."""
     # Collapse layout whitespace only: French numbers keep their narrow no-break spaces.
-    return re.sub(r"[ \t\r\n]+", " ", " ".join(parser.parts))
+    return re.sub(r"[ \t\r\n]+", " ", html_scan.parse(html).get_text(" "))
 
 
 def territory_slugs():
