@@ -31,10 +31,8 @@ sys.path.insert(0, str(ROOT / "plugins"))
 import check_links  # noqa: E402
 from build import build  # noqa: E402
 from programme import html_scan  # noqa: E402
+from programme.files import TEXT_SUFFIXES  # noqa: E402
 
-# Text files worth precompressing; images, audio and Pagefind's own (already gzipped)
-# index files are not.
-COMPRESSIBLE = {".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".vtt", ".srt"}
 MIN_COMPRESS_BYTES = 256
 FINGERPRINTED = ("theme/css", "theme/js")
 FINGERPRINT = re.compile(r"\.[0-9a-f]{10}\.(?:css|js)$")
@@ -124,7 +122,7 @@ def precompress(output: Path) -> int:
 
     count = 0
     for path in sorted(output.rglob("*")):
-        if not path.is_file() or path.suffix not in COMPRESSIBLE:
+        if not path.is_file() or path.suffix not in TEXT_SUFFIXES:
             continue
         data = path.read_bytes()
         if len(data) < MIN_COMPRESS_BYTES:
