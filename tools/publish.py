@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 import check_links  # noqa: E402
 from build import build  # noqa: E402
 from programme import html_scan  # noqa: E402
-from programme.files import TEXT_SUFFIXES  # noqa: E402
+from programme.files import MEDIA_TYPES, TEXT_SUFFIXES  # noqa: E402
 
 MIN_COMPRESS_BYTES = 256
 FINGERPRINTED = ("theme/css", "theme/js")
@@ -39,6 +39,9 @@ FINGERPRINT = re.compile(r"\.[0-9a-f]{10}\.(?:css|js)$")
 LONG_CACHE = "public, max-age=31536000, immutable"
 SHORT_CACHE = "public, max-age=300, must-revalidate"
 DAY_CACHE = "public, max-age=86400"
+# Types of the site's files that Debian's older mime.types lacks: deploy/nginx.conf
+# declares them, from the one table of media types.
+NGINX_ADDED_TYPES = (".avif", ".webp", ".vtt", ".srt", ".webmanifest")
 
 
 def cache_control(path: str) -> str:
@@ -158,8 +161,14 @@ def render(template: str, **values) -> str:
 
 
 def render_nginx_conf(root, csp: str, listen=("443 ssl", "[::]:443 ssl"), server_name="_"):
+    added_types = [(suffix.lstrip("."), MEDIA_TYPES[suffix]) for suffix in NGINX_ADDED_TYPES]
     return render(
-        "nginx.conf", root=str(root), csp=csp, listen=list(listen), server_name=server_name
+        "nginx.conf",
+        root=str(root),
+        csp=csp,
+        listen=list(listen),
+        server_name=server_name,
+        added_types=added_types,
     )
 
 
