@@ -71,9 +71,6 @@ def published_site(tmp_path_factory):
     precompressed, checked), once for the session: (output dir, publish result)."""
     from tiny_site import publish_tiny_programme
 
-    output, result = publish_tiny_programme(
-        tmp_path_factory.mktemp("published"),
-        image_cache=tmp_path_factory.getbasetemp() / "tiny-image-cache",
-    )
+    output, result = publish_tiny_programme(tmp_path_factory.mktemp("published"))
     assert result["ok"], result.get("report")
     return output, result

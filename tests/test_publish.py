@@ -84,7 +84,7 @@ def test_cache_lifetimes(path, expected):
     assert cache_control(path) == expected
 
 
-def test_a_failed_check_publishes_nothing(tmp_path, tmp_path_factory):
+def test_a_failed_check_publishes_nothing(tmp_path):
     content = write_tiny_programme(tmp_path / "content")
     # A news item linking to a page that does not exist.
     (content / "actualites" / "lien-casse.md").write_text(
@@ -94,7 +94,7 @@ def test_a_failed_check_publishes_nothing(tmp_path, tmp_path_factory):
     output = tmp_path / "output"
     output.mkdir()
     (output / "index.html").write_text("le site en ligne", encoding="utf-8")
-    settings = tiny_settings(content, tmp_path_factory.getbasetemp() / "tiny-image-cache")
+    settings = tiny_settings(content)
     result = publish(ROOT / "publishconf.py", output, overrides=settings)
     assert not result["ok"]
     assert any("/nulle-part/" in problem for problem in result["errors"]), result["errors"]
@@ -200,7 +200,7 @@ def test_feed_and_subtitles_types():
     assert content_type("images/a.avif") == "image/avif"
 
 
-def test_publishing_unchanged_content_again_gives_the_same_bytes(tmp_path, tmp_path_factory):
+def test_publishing_unchanged_content_again_gives_the_same_bytes(tmp_path):
     """So that `make deploy` (rsync or S3, by checksum) uploads nothing when nothing
     changed: no build date in the sitemap, the same Pagefind index."""
     import hashlib
@@ -213,7 +213,7 @@ def test_publishing_unchanged_content_again_gives_the_same_bytes(tmp_path, tmp_p
         }
 
     content = write_tiny_programme(tmp_path / "content")
-    settings = tiny_settings(content, tmp_path_factory.getbasetemp() / "tiny-image-cache")
+    settings = tiny_settings(content)
     output = tmp_path / "output"
     first = publish(ROOT / "publishconf.py", output, overrides=settings)
     assert first["ok"], first.get("report")

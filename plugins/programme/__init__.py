@@ -28,6 +28,7 @@ FILTERS = {
     "number_fr": text.number_fr,
     "euros_fr": text.euros_fr,
     "slugify": text.slugify,
+    "tel": text.tel_href,
 }
 
 
