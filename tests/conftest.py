@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from build import build
 from chromium import CHROMIUM_FLAGS
+from playwright.sync_api import sync_playwright  # a dev dependency: missing is a failure
 from static_server import StaticServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,11 +56,10 @@ def demo_url(demo_site):
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium (Playwright cannot download browsers here)."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
     executable = shutil.which("chromium")
     if not executable:
         pytest.fail("chromium is not installed: run .ci/run or apt-get install chromium")
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield instance
         instance.close()
