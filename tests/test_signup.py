@@ -3,40 +3,29 @@
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
 
 import pytest
 from conftest import ROOT, build_site
+from programme import html_scan
 
 from receiver import contract
 
 
-class Inputs(HTMLParser):
+class Inputs:
     """Every form control of a page, with its attributes, and the labels' targets."""
 
-    def __init__(self):
-        super().__init__()
-        self.controls: list[dict] = []
-        self.labels: set[str] = set()
-        self.forms: list[dict] = []
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in ("input", "textarea", "select"):
-            self.controls.append({"tag": tag, **attrs})
-        elif tag == "label" and attrs.get("for"):
-            self.labels.add(attrs["for"])
-        elif tag == "form":
-            self.forms.append(attrs)
-        elif tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
+    def __init__(self, html: str):
+        soup = html_scan.parse(html)
+        self.controls = [
+            {"tag": c.name, **c.attrs} for c in soup.find_all(("input", "textarea", "select"))
+        ]
+        self.labels = {label["for"] for label in soup.find_all("label") if label.get("for")}
+        self.forms = [dict(form.attrs) for form in soup.find_all("form")]
+        self.links = [a["href"] for a in soup.find_all("a") if a.get("href")]
 
 
 def form_page_of(html: str) -> Inputs:
-    parser = Inputs()
-    parser.feed(html)
-    return parser
+    return Inputs(html)
 
 
 @pytest.fixture(scope="module")

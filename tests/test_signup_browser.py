@@ -12,13 +12,12 @@ import pytest
 # after which this module could no longer read its UTF-8 axe.min.js.
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, build_site, free_port, serve_directory
+from playwright.sync_api import expect
 from receiver_process import ReceiverProcess
 
 from receiver import contract
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
-expect = playwright_api.expect
 
 QR_LANDING = (
     "/territoires/grand-besancon/"

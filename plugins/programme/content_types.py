@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .fields import FrontMatter
+from .files import AUDIO_SUFFIXES, IMAGE_SUFFIXES, TRANSCRIPT_SUFFIXES
 from .models import (
     CAMPAIGN_CHANNELS,
     EPISODE_TYPES,
@@ -29,9 +30,6 @@ from .models import (
     WelcomeOfficer,
 )
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".tif", ".tiff", ".svg"}
-AUDIO_SUFFIXES = {".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac"}
-TRANSCRIPT_SUFFIXES = {".vtt", ".srt"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TIMESTAMP = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
 

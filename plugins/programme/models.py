@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
+from .text import tel_href
+
 # Public URLs of ../shared/CONTENT.md. URL building lives here and nowhere else.
 PUBLIC_URLS = {
     "territory": "territoires/{slug}/",
@@ -140,8 +142,7 @@ class WelcomeOfficer:
     def phone_href(self) -> str | None:
         if not self.phone:
             return None
-        digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
-        return "tel:+33" + digits[1:] if digits.startswith("0") else "tel:" + digits
+        return tel_href(self.phone)
 
 
 @dataclass(frozen=True)

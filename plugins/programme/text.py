@@ -100,6 +100,21 @@ def euros_fr(value, compact: bool = False) -> str:
     return f"{number_fr(value, 0)} €"
 
 
+def tel_href(phone: str) -> str:
+    """The `tel:` address of a phone number as editors write it (`03 81 00 00 00`,
+    `+33 3 81 00 00 00`, `+33 (0)3 81 00 00 00`, `0033 3…`, with dots or dashes):
+    international form, France's +33 when the number names no country."""
+    number = str(phone).replace("(0)", "")  # the trunk 0 some write after +33
+    digits = re.sub(r"\D", "", number)
+    if number.strip().startswith("+"):
+        return f"tel:+{digits}"
+    if digits.startswith("00"):
+        return f"tel:+{digits[2:]}"
+    if digits.startswith("0"):
+        return f"tel:+33{digits[1:]}"
+    return f"tel:{digits}"  # a short number (3939…): as written
+
+
 def close_match(value: str, candidates: Iterable[str]) -> str | None:
     """The nearest known name to a misspelt one, for « vouliez-vous dire … ? »."""
     candidates = list(candidates)
