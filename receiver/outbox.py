@@ -1,0 +1,523 @@
+"""E-mail: who is told of a sign-up, what they read, and the durable outbox sender.
+
+Routing: one e-mail to each chosen territory's welcome officer (one per address: an
+officer of two chosen territories gets one mail naming both), or to the programme's
+fallback officer when no territory is chosen or a chosen one has no officer; optionally
+a confirmation to the person saying who will call. The mails are rendered when the
+sign-up is accepted and written to the `outbox` table in the sign-up's own transaction
+(receiver/store.py): a sign-up answered "stored" always has its mails queued.
+
+Sending: each receiver process runs one `Sender`. It claims due messages (a lease:
+`claimed_by`/`claimed_until`, taken with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
+several receivers sharing one database never claim the same message), sends them over
+SMTP, and marks each sent. A server that is down or answers 4xx is retried with
+exponential backoff; a 5xx refusal marks the message failed (kept, listed by
+`python -m receiver outbox`, resent by `outbox retry`). The Message-ID is derived from
+the sign-up's public id and the recipient, so it is the same on every attempt: the one
+case where a mail can go twice (a crash between the SMTP server's "250 OK" and the
+"sent" mark) is recognisable as a duplicate by any mail client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import random
+import smtplib
+import ssl
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from html import escape
+from urllib.parse import unquote, urlsplit
+
+from . import contract
+from .db import Connection, Database, now_iso
+from .store import Mail
+from .territories import Territories
+
+logger = logging.getLogger("receiver.mail")
+
+PROJECT_LABELS = dict(contract.PROJECTS)
+TIMING_LABELS = dict(contract.TIMINGS)
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    sender: str  # "Venez vivre <inscriptions@example.org>"
+    fallback_officer: str = ""  # the programme's address, when no officer is known
+    programme: str = "le programme"
+    confirm: bool = False  # also write to the person
+
+
+def _domain(address: str) -> str:
+    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
+
+
+def message_id(public_id: str, kind: str, recipient: str, sender: str) -> str:
+    digest = hashlib.sha256(f"{kind}\0{recipient.lower()}".encode()).hexdigest()[:16]
+    return f"<{public_id}.{digest}@{_domain(sender)}>"
+
+
+def _french_date(moment: datetime) -> str:
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} à {moment:%H:%M} (UTC)"
+
+
+def _answers(signup: contract.Signup, territories: Territories) -> list[tuple[str, str]]:
+    """The person's answers in the form's words, labels never slugs."""
+    rows = [
+        ("Prénom", signup.prenom),
+        ("Nom", signup.nom),
+        ("Adresse e-mail", signup.email),
+        ("Téléphone", signup.telephone or "non indiqué"),
+        ("Ville actuelle", signup.ville_actuelle),
+        (
+            "Territoires choisis",
+            ", ".join(territories.title(s) for s in signup.territoires) or "aucun",
+        ),
+        ("Projet", ", ".join(PROJECT_LABELS.get(p, p) for p in signup.projet)),
+        ("Adultes", "" if signup.adultes is None else str(signup.adultes)),
+        ("Enfants", "" if signup.enfants is None else str(signup.enfants)),
+        ("Échéance", TIMING_LABELS.get(signup.echeance, "")),
+    ]
+    campaign = signup.utm_campaign
+    if campaign:
+        if signup.utm_content:
+            campaign += f" (affiche ou visuel n° {signup.utm_content})"
+        if signup.utm_source or signup.utm_medium:
+            campaign += f", {signup.utm_source or '?'} / {signup.utm_medium or '?'}"
+    rows.append(("Campagne", campaign))
+    rows.append(("Page d’origine", signup.page))
+    return [(label, value) for label, value in rows if value]
+
+
+def _render(
+    settings: MailSettings,
+    *,
+    kind: str,
+    to: str,
+    subject: str,
+    greeting: str,
+    intro: list[str],
+    signup: contract.Signup,
+    territories: Territories,
+    public_id: str,
+    received: datetime,
+    reply_to: str = "",
+) -> Mail:
+    answers = _answers(signup, territories)
+    message_text = signup.message.strip()
+    text = [greeting, "", *intro, "", "—" * 20]
+    text += [f"{label} : {value}" for label, value in answers]
+    if message_text:
+        text += ["Message :", *("  " + line for line in message_text.splitlines())]
+    text += [
+        f"Reçue le : {_french_date(received)}",
+        f"Référence : {public_id}",
+        "—" * 20,
+        "",
+        f"Ce message vient du formulaire d’inscription de {settings.programme}.",
+    ]
+    rows = "".join(
+        f'<tr><th scope="row" style="text-align:left;padding:4px 12px 4px 0;'
+        f'vertical-align:top">{escape(label)}</th><td style="padding:4px 0">'
+        f"{escape(value)}</td></tr>"
+        for label, value in answers
+    )
+    message_html = (
+        f'<p><strong>Message :</strong></p><blockquote style="margin:0 0 1em;'
+        f'padding-left:12px;border-left:3px solid #ccc;white-space:pre-wrap">'
+        f"{escape(message_text)}</blockquote>"
+        if message_text
+        else ""
+    )
+    html = (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+        f"<title>{escape(subject)}</title></head>"
+        '<body style="font-family:sans-serif;line-height:1.5;color:#1a1a1a">'
+        f"<p>{escape(greeting)}</p>"
+        + "".join(f"<p>{escape(p)}</p>" for p in intro)
+        + f'<table style="border-collapse:collapse;margin:1em 0">{rows}</table>'
+        + message_html
+        + f"<p>Reçue le {escape(_french_date(received))}. Référence : {escape(public_id)}</p>"
+        f'<p style="color:#555">Ce message vient du formulaire d’inscription de '
+        f"{escape(settings.programme)}.</p></body></html>"
+    )
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = settings.sender
+    message["To"] = to
+    if reply_to:
+        message["Reply-To"] = reply_to
+    message["Date"] = format_datetime(received)
+    message_id_value = message_id(public_id, kind, to, settings.sender)
+    message["Message-ID"] = message_id_value
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content("\n".join(text) + "\n")
+    message.add_alternative(html, subtype="html")
+    return Mail(
+        kind=kind,
+        message_id=message_id_value,
+        sender=parseaddr(settings.sender)[1],
+        recipient=parseaddr(to)[1],
+        message=message.as_string(),
+    )
+
+
+def _address(name: str, email: str) -> str:
+    try:
+        return str(Address(display_name=name, addr_spec=email))
+    except (ValueError, IndexError):
+        return email
+
+
+def route(
+    signup: contract.Signup,
+    public_id: str,
+    territories: Territories,
+    settings: MailSettings | None,
+    received: datetime | None = None,
+) -> list[Mail]:
+    """The mails one accepted sign-up sends (empty without mail settings)."""
+    if settings is None:
+        return []
+    received = received or datetime.now(UTC).replace(microsecond=0)
+    person = f"{signup.prenom} {signup.nom}"
+    officers: dict[str, tuple[str, str, list[str]]] = {}  # address → name, address, titles
+    orphans: list[str] = []
+    for slug in signup.territoires:
+        territory = territories.get(slug)
+        officer = territory.officer if territory else None
+        if officer and officer.email:
+            entry = officers.setdefault(officer.email.lower(), (officer.name, officer.email, []))
+            entry[2].append(territory.title)
+        else:
+            orphans.append(territories.title(slug))
+    mails = []
+    reply_to = _address(person, signup.email)
+    for name, email, titles in officers.values():
+        chosen = " et ".join(titles)
+        mails.append(
+            _render(
+                settings,
+                kind="officer",
+                to=_address(name, email),
+                subject=f"Nouvelle inscription pour {chosen} : {person}",
+                greeting=f"Bonjour {name},",
+                intro=[
+                    f"{person} vient de s’inscrire et souhaite être contacté·e au sujet de "
+                    f"son projet d’installation sur votre territoire : {chosen}.",
+                    "Ses réponses sont ci-dessous ; répondre à ce message lui écrit directement.",
+                ],
+                signup=signup,
+                territories=territories,
+                public_id=public_id,
+                received=received,
+                reply_to=reply_to,
+            )
+        )
+    if settings.fallback_officer and (orphans or not signup.territoires):
+        why = (
+            "n’a choisi aucun territoire"
+            if not signup.territoires
+            else "a choisi un territoire sans chargé d’accueil : " + ", ".join(orphans)
+        )
+        mails.append(
+            _render(
+                settings,
+                kind="officer",
+                to=settings.fallback_officer,
+                subject=f"Nouvelle inscription à orienter : {person}",
+                greeting="Bonjour,",
+                intro=[
+                    f"{person} vient de s’inscrire et {why}. Merci de lui attribuer un "
+                    "chargé d’accueil ou de le ou la contacter.",
+                    "Ses réponses sont ci-dessous ; répondre à ce message lui écrit directement.",
+                ],
+                signup=signup,
+                territories=territories,
+                public_id=public_id,
+                received=received,
+                reply_to=reply_to,
+            )
+        )
+    if settings.confirm:
+        callers = [f"{name} ({' et '.join(titles)})" for name, _email, titles in officers.values()]
+        who = (
+            "Votre chargé d’accueil, " + ", ".join(callers) + ", va vous contacter."
+            if len(callers) == 1
+            else "Vos chargés d’accueil, " + ", ".join(callers) + ", vont vous contacter."
+            if callers
+            else "Un chargé d’accueil du programme va vous contacter."
+        )
+        mails.append(
+            _render(
+                settings,
+                kind="confirmation",
+                to=_address(person, signup.email),
+                subject="Votre inscription est bien enregistrée",
+                greeting=f"Bonjour {signup.prenom},",
+                intro=[
+                    f"Merci pour votre inscription auprès de {settings.programme}. {who}",
+                    "Voici les réponses que vous nous avez données. Pour les corriger ou les "
+                    "faire supprimer, répondez simplement à ce message.",
+                ],
+                signup=signup,
+                territories=territories,
+                public_id=public_id,
+                received=received,
+                reply_to=settings.fallback_officer,
+            )
+        )
+    return mails
+
+
+# --- Sending --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    tls: str  # "", "starttls" or "ssl"
+    user: str = ""
+    password: str = ""
+
+    @classmethod
+    def parse(cls, url: str) -> SmtpServer:
+        """`smtp://host:port` (plain, for a relay on the machine or the network),
+        `smtp+starttls://user:pass@host:587` or `smtps://user:pass@host:465`."""
+        parts = urlsplit(url)
+        tls = {"smtp": "", "smtp+starttls": "starttls", "smtps": "ssl"}.get(parts.scheme)
+        if tls is None or not parts.hostname:
+            raise ValueError(
+                f"adresse SMTP invalide : {url!r} (attendu : smtp://hôte:port, "
+                "smtp+starttls://utilisateur:mot-de-passe@hôte:587 ou smtps://…@hôte:465)"
+            )
+        port = parts.port or {"": 25, "starttls": 587, "ssl": 465}[tls]
+        return cls(
+            host=parts.hostname,
+            port=port,
+            tls=tls,
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+        )
+
+    def open(self, timeout: float) -> smtplib.SMTP:
+        if self.tls == "ssl":
+            client = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=timeout, context=ssl.create_default_context()
+            )
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=timeout)
+            if self.tls == "starttls":
+                client.starttls(context=ssl.create_default_context())
+        if self.user:
+            client.login(self.user, self.password)
+        return client
+
+
+_CLAIM = """
+UPDATE outbox SET claimed_by = ?, claimed_until = ?
+WHERE id IN (
+    SELECT id FROM outbox
+    WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
+      AND (claimed_until IS NULL OR claimed_until < ?)
+    ORDER BY id LIMIT ? {lock})
+RETURNING id, sender, recipient, message, attempts
+"""
+
+
+class Sender:
+    """The outbox sender of one receiver process."""
+
+    def __init__(
+        self,
+        database: Database,
+        smtp: SmtpServer,
+        *,
+        batch: int = 20,
+        lease: float = 300,
+        retry_base: float = 5,
+        retry_max: float = 900,
+        poll: float = 2,
+        timeout: float = 30,
+    ):
+        self.database, self.smtp = database, smtp
+        self.batch, self.lease, self.poll, self.timeout = batch, lease, poll, timeout
+        self.retry_base, self.retry_max = retry_base, retry_max
+        self.worker = uuid.uuid4().hex
+        self.wake = asyncio.Event()
+        self._connection: Connection | None = None
+
+    def release_all(self) -> None:
+        """Forget every lease (SQLite: one receiver process per file, so a lease left
+        by a killed process is stale and its mails go out now)."""
+        with self.database.connect() as connection, connection.transaction():
+            connection.execute(
+                "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE sent_at IS NULL"
+            )
+
+    async def run(self) -> None:
+        while True:
+            try:
+                claimed = await asyncio.to_thread(self.cycle)
+            except Exception:
+                logger.exception("outbox: cycle failed")
+                self._drop()
+                claimed = 0
+            if claimed:
+                continue
+            self.wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), self.poll)
+
+    def _connect(self) -> Connection:
+        if self._connection is None:
+            self._connection = self.database.connect()
+        return self._connection
+
+    def _drop(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def claim(self) -> list:
+        now = time.time()
+        lock = "FOR UPDATE SKIP LOCKED" if self.database.postgres else ""
+        connection = self._connect()
+        with connection.transaction():
+            return connection.execute(
+                _CLAIM.format(lock=lock), (self.worker, now + self.lease, now, now, self.batch)
+            ).fetchall()
+
+    def cycle(self) -> int:
+        """Claim a batch, send it over one SMTP connection, record each outcome."""
+        claimed = self.claim()
+        if not claimed:
+            return 0
+        client = None
+        try:
+            client = self.smtp.open(self.timeout)
+        except (OSError, smtplib.SMTPException) as error:
+            for row in claimed:
+                self._retry(row, f"connexion SMTP impossible : {error}")
+            logger.warning("outbox: SMTP unreachable (%s), %d mails wait", error, len(claimed))
+            return len(claimed)
+        try:
+            for index, row in enumerate(claimed):
+                row_id, sender, recipient, message, _attempts = row
+                try:
+                    client.sendmail(sender, [recipient], message.encode("ascii", "replace"))
+                except smtplib.SMTPRecipientsRefused as error:
+                    code, text = error.recipients.get(recipient, (450, b""))
+                    self._refused(row, code, text)
+                except smtplib.SMTPResponseException as error:
+                    self._refused(row, error.smtp_code, error.smtp_error)
+                    if error.smtp_code in (421,):  # the server is closing
+                        for rest in claimed[index + 1 :]:
+                            self._retry(rest, "le serveur SMTP a fermé la connexion")
+                        return len(claimed)
+                except (OSError, smtplib.SMTPException) as error:
+                    for rest in claimed[index:]:
+                        self._retry(rest, f"envoi interrompu : {error}")
+                    return len(claimed)
+                else:
+                    self._sent(row)
+                    logger.info("outbox: sent message %s", row_id)
+        finally:
+            with contextlib.suppress(Exception):
+                client.quit()
+        return len(claimed)
+
+    def _refused(self, row, code: int, text) -> None:
+        text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        if 400 <= code < 500:
+            self._retry(row, f"{code} {text}")
+        else:
+            self._fail(row, f"{code} {text}")
+
+    def _sent(self, row) -> None:
+        connection = self._connect()
+        with connection.transaction():
+            connection.execute(
+                "UPDATE outbox SET sent_at = ?, claimed_by = NULL, claimed_until = NULL, "
+                "attempts = attempts + 1, last_error = NULL WHERE id = ?",
+                (now_iso(), row[0]),
+            )
+
+    def _retry(self, row, error: str) -> None:
+        attempts = row[4] + 1
+        delay = min(self.retry_max, self.retry_base * 2 ** (attempts - 1))
+        delay *= random.uniform(0.8, 1.0)  # spread the retries of many receivers
+        connection = self._connect()
+        with connection.transaction():
+            connection.execute(
+                "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, "
+                "claimed_by = NULL, claimed_until = NULL WHERE id = ?",
+                (attempts, time.time() + delay, error[:500], row[0]),
+            )
+
+    def _fail(self, row, error: str) -> None:
+        logger.error("outbox: message %s refused for good: %s", row[0], error)
+        connection = self._connect()
+        with connection.transaction():
+            connection.execute(
+                "UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ?, "
+                "claimed_by = NULL, claimed_until = NULL WHERE id = ?",
+                (now_iso(), error[:500], row[0]),
+            )
+
+
+def outbox_status(database: Database) -> dict:
+    """Counts of the outbox (for `python -m receiver outbox`) and the messages that
+    wait or failed, without their content."""
+    with database.connect(read_only=True) as connection:
+        counts = dict(
+            connection.execute(
+                "SELECT CASE WHEN sent_at IS NOT NULL THEN 'envoyes' "
+                "WHEN failed_at IS NOT NULL THEN 'refuses' ELSE 'en_attente' END AS state, "
+                "count(*) FROM outbox GROUP BY state"
+            ).fetchall()
+        )
+        pending = connection.execute(
+            "SELECT id, recipient, attempts, last_error, failed_at FROM outbox "
+            "WHERE sent_at IS NULL ORDER BY id LIMIT 100"
+        ).fetchall()
+    return {
+        "counts": {k: counts.get(k, 0) for k in ("en_attente", "envoyes", "refuses")},
+        "pending": [
+            dict(zip(("id", "destinataire", "essais", "erreur", "refuse_le"), row, strict=True))
+            for row in pending
+        ],
+    }
+
+
+def outbox_retry(database: Database) -> int:
+    """Put every refused message back in the queue (after fixing an address)."""
+    with database.connect() as connection, connection.transaction():
+        rows = connection.execute(
+            "UPDATE outbox SET failed_at = NULL, next_attempt_at = 0 "
+            "WHERE failed_at IS NOT NULL AND sent_at IS NULL RETURNING id"
+        ).fetchall()
+    return len(rows)
