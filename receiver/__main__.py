@@ -21,10 +21,7 @@ import signal
 import sys
 from datetime import date
 
-from aiohttp import web
-
 from . import contract, outbox, store, territories
-from .app import Config, create_app
 from .db import Database
 
 COMMANDS = ("token", "purge", "forget", "export-person", "contact", "outbox", "exports")
@@ -109,6 +106,8 @@ def serve_parser() -> argparse.ArgumentParser:
 
 
 def serve(argv) -> int:
+    from .app import Config  # aiohttp: only the server needs it
+
     args = serve_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
@@ -148,7 +147,11 @@ def serve(argv) -> int:
     return asyncio.run(_run(config, args.host, args.port))
 
 
-async def _run(config: Config, host: str, port: int) -> int:
+async def _run(config, host: str, port: int) -> int:
+    from aiohttp import web
+
+    from .app import create_app
+
     runner = web.AppRunner(create_app(config), access_log=None)
     try:
         await runner.setup()  # migrates the store and checks that it takes a write

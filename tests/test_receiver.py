@@ -13,6 +13,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from receiver_process import ReceiverProcess
@@ -481,3 +482,206 @@ def test_validation_keeps_a_valid_signup_whole():
     assert verdict.ok
     assert verdict.signup.territoires == ["grand-besancon", "dole"]
     assert verdict.signup.page == ""  # only a path of the site is kept
+
+
+# --- The probes of issue 14: bad input and faults ------------------------------------
+
+
+def multipart(fields: dict, charset: dict | None = None) -> tuple[bytes, str]:
+    boundary = "----venezvivre"
+    parts = []
+    for name, value in fields.items():
+        for item in value if isinstance(value, list) else [value]:
+            kind = ""
+            if charset and name in charset:
+                kind = f"Content-Type: text/plain; charset={charset[name]}\r\n"
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n{kind}\r\n'
+                f"{item}\r\n"
+            )
+    body = ("".join(parts) + f"--{boundary}--\r\n").encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.mark.parametrize("value", ["²", "³", "٣", "２", "1²"])
+def test_a_superscript_or_non_ascii_digit_is_a_validation_error_never_a_500(receiver, value):
+    fields = {**VALID, "_format": "json", "email": "exposant@exemple.fr", "adultes": value}
+    for _resend in range(2):
+        status, _, body = post(receiver.endpoint, fields, {"Origin": SITE})
+        assert status == 422, body
+        assert json.loads(body)["errors"] == [
+            {"field": "adultes", "message": contract.MESSAGES["adultes"]}
+        ]
+    status, _, body = post(receiver.endpoint, {**fields, "adultes": "2", "enfants": value})
+    assert status == 422 and json.loads(body)["errors"][0]["field"] == "enfants"
+
+
+@pytest.mark.parametrize("charset", ["unicode_escape", "latin-1", "utf-16", "raw_unicode_escape"])
+def test_a_part_in_another_charset_than_utf8_is_refused(receiver, charset):
+    fields = {**VALID, "_format": "json", "email": f"{charset}@exemple.fr", "prenom": "\\ud800"}
+    body, content_type = multipart(fields, {"prenom": charset})
+    status, _headers, text = post(receiver.endpoint, None, body=body, content_type=content_type)
+    assert status == 400, text
+    assert receiver.rows("email = ?", (f"{charset}@exemple.fr",)) == []
+
+
+def test_a_body_declared_in_another_charset_is_refused(receiver):
+    body = urllib.parse.urlencode({**VALID, "email": "latin@exemple.fr"}, doseq=True).encode()
+    ctype = "application/x-www-form-urlencoded; charset=iso-8859-1"
+    status, headers, page = post(receiver.endpoint, None, body=body, content_type=ctype)
+    assert status == 400 and "UTF-8" in page
+    assert headers["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "label"),
+    [
+        ("prenom", "Cl\x00aire", "Le prénom"),
+        ("message", "Bonjour\x1b[31m", "Le message"),
+        ("utm_campaign", "x\x00", "Le champ technique « utm_campaign »"),
+    ],
+)
+def test_text_that_cannot_be_stored_gets_a_400_naming_the_field(receiver, field, value, label):
+    fields = {**VALID, "_format": "json", "email": "controle@exemple.fr", field: value}
+    status, _, body = post(receiver.endpoint, fields, {"Origin": SITE})
+    assert status == 400
+    assert json.loads(body)["errors"] == [
+        {"field": field, "message": contract.MESSAGES["unstorable"].format(label=label)}
+    ]
+    # A plain POST gets the correction page, the rest of the answers kept.
+    del fields["_format"]
+    status, headers, page = post(receiver.endpoint, fields, {"Origin": SITE})
+    assert status == 400 and headers["Content-Type"].startswith("text/html")
+    assert "Corrigez votre inscription" in page and label in page and 'value="Martin"' in page
+    assert receiver.rows("email = ?", ("controle@exemple.fr",)) == []
+
+
+def test_a_lone_surrogate_is_named_by_the_contract():
+    assert contract.unstorable_fields({"nom": ["Mar\ud800tin"], "prenom": ["Claire"]}) == {
+        "nom": contract.MESSAGES["unstorable"].format(label="Le nom")
+    }
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_origin_null_is_refused(receiver, as_json):
+    fields = {**VALID, "email": "null@exemple.fr", **({"_format": "json"} if as_json else {})}
+    headers = {"Origin": "null", **({"Accept": "application/json"} if as_json else {})}
+    status, answer_headers, body = post(receiver.endpoint, fields, headers)
+    assert status == 403
+    if as_json:
+        assert json.loads(body)["ok"] is False
+    else:
+        assert answer_headers["Content-Type"].startswith("text/html")
+        assert "n’est accepté que depuis le site du programme" in body
+    assert receiver.rows("email = ?", ("null@exemple.fr",)) == []
+
+
+def test_the_honeypot_answer_is_the_same_as_a_real_one(receiver):
+    real = post(receiver.endpoint, {**VALID, "_format": "json", "email": "vrai@exemple.fr"})
+    trap = post(
+        receiver.endpoint,
+        {**VALID, "_format": "json", "email": "piege@exemple.fr", "website": "spam"},
+    )
+    assert real[0] == trap[0] == 200
+    ignore = {"Date", "Content-Length"}
+    assert {k: v for k, v in real[1].items() if k not in ignore} == {
+        k: v for k, v in trap[1].items() if k not in ignore
+    }
+    real_id, trap_id = json.loads(real[2])["id"], json.loads(trap[2])["id"]
+    assert set(json.loads(real[2])) == set(json.loads(trap[2])) == {"ok", "id"}
+    assert re.fullmatch(r"[A-Za-z0-9_-]{16}", real_id) and re.fullmatch(
+        r"[A-Za-z0-9_-]{16}", trap_id
+    )
+    assert receiver.rows("email = ?", ("piege@exemple.fr",)) == []
+
+
+def test_public_ids_are_random_not_a_count(receiver):
+    ids = [
+        json.loads(post(receiver.endpoint, {**VALID, "_format": "json", "email": f"{n}@id.fr"})[2])[
+            "id"
+        ]
+        for n in range(3)
+    ]
+    assert len(set(ids)) == 3
+    assert not any(i.isdigit() for i in ids)
+    assert {r["public_id"] for r in receiver.rows("email LIKE '%@id.fr'")} == set(ids)
+
+
+def test_one_address_is_limited_and_the_answer_is_french(tmp_path):
+    process = ReceiverProcess(tmp_path / "db.sqlite3", 0, [SITE], ip_limit=3).start()
+    try:
+        statuses = []
+        for n in range(3):
+            statuses.append(post(process.endpoint, {**VALID, "email": f"{n}@ip.fr"})[0])
+        honeypot = {**VALID, "_format": "json", "email": "h@ip.fr", "website": "x"}
+        statuses.append(post(process.endpoint, honeypot)[0])
+        status, headers, page = post(process.endpoint, {**VALID, "email": "trop@ip.fr"})
+        assert statuses == [303, 303, 303, 429]  # the honeypot counts too
+        assert status == 429 and int(headers["Retry-After"]) > 0
+        assert headers["Content-Type"].startswith("text/html") and '<html lang="fr">' in page
+        assert "Trop d’inscriptions" in page
+        assert len(process.rows()) == 3
+    finally:
+        process.stop()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "words"),
+    [
+        (b"prenom=" + b"a" * 20_000, None, 413, "trop volumineux"),
+        (b"prenom=%ff%fe&nom=x", None, 400, "UTF-8"),
+        (b'{"prenom": "Claire"}', "application/json", 415, "formulaire HTML"),
+        (b"--xx\r\nbroken", "multipart/form-data; boundary=xx", 400, "illisible"),
+    ],
+    ids=["oversized", "bad-utf8", "json", "broken-multipart"],
+)
+def test_a_plain_post_failure_is_a_french_page_never_json(
+    receiver, body, content_type, status, words
+):
+    got, headers, page = post(receiver.endpoint, None, body=body, content_type=content_type)
+    assert got == status
+    assert headers["Content-Type"].startswith("text/html")
+    assert '<html lang="fr">' in page and words in page
+    assert "Venez vivre en Test" in page  # the site's own header
+    assert headers["Cache-Control"] == "no-store"
+
+
+def test_the_correction_page_shows_labels_and_looks_like_the_site(receiver):
+    fields = {**VALID, "email": "faux", "territoires": ["morvan", "macon"], "projet": ["etudes"]}
+    status, headers, page = post(receiver.endpoint, fields, {"Origin": SITE})
+    assert status == 422
+    assert ">Parc naturel régional du Morvan</label>" in page
+    assert ">Mâconnais-Beaujolais</label>" in page
+    assert ">morvan</label>" not in page and 'value="morvan" checked' in page
+    assert ">Faire mes études</label>" in page and 'value="etudes" checked' in page
+    # The site's frame: its fingerprinted stylesheet, header and footer; none of its scripts.
+    assert f'href="{SITE}/theme/css/site.0123abcd.css"' in page
+    assert "Venez vivre en Test" in page and "Pied de page du site" in page
+    assert "<script" not in page and "Formulaire du site" not in page
+    assert "<title>Erreur : corrigez votre inscription</title>" in page
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and f"style-src {SITE}" in policy
+
+
+def test_a_store_that_cannot_write_stops_the_receiver_at_start(tmp_path):
+    import resource
+    import subprocess
+    import sys
+
+    db = tmp_path / "db.sqlite3"
+    ReceiverProcess(db, 0, [SITE]).cli("token", "list")  # creates the store
+
+    def no_writes():  # as a full disk would (works for root too, unlike chmod)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "receiver", "--db", str(db), "--origin", SITE, "--port", "0"],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=no_writes,
+    )
+    assert result.returncode == 2
+    assert "le stockage des inscriptions" in result.stderr and "inutilisable" in result.stderr
+    assert "Récepteur des inscriptions sur" not in result.stdout
