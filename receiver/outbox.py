@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, parseaddr
 from html import escape
 from urllib.parse import unquote, urlsplit
@@ -44,6 +45,7 @@ from .territories import Territories
 
 logger = logging.getLogger("receiver.mail")
 
+HEADERS = SMTP_POLICY.clone(max_line_length=998)
 PROJECT_LABELS = dict(contract.PROJECTS)
 TIMING_LABELS = dict(contract.TIMINGS)
 MONTHS = [
@@ -180,7 +182,9 @@ def _render(
         message_id=message_id_value,
         sender=parseaddr(settings.sender)[1],
         recipient=parseaddr(to)[1],
-        message=message.as_string(),
+        # Headers unfolded up to RFC 5322's 998 characters: Python folds a long ASCII
+        # subject right after "Subject:", which some clients show with a leading space.
+        message=message.as_string(policy=HEADERS),
     )
 
 
@@ -428,7 +432,7 @@ class Sender:
             for index, row in enumerate(claimed):
                 row_id, sender, recipient, message, _attempts = row
                 try:
-                    client.sendmail(sender, [recipient], message.encode("ascii", "replace"))
+                    client.sendmail(sender, [recipient], message)  # str: CRLF line ends
                 except smtplib.SMTPRecipientsRefused as error:
                     code, text = error.recipients.get(recipient, (450, b""))
                     self._refused(row, code, text)
