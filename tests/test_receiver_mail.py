@@ -14,8 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from receiver_process import ReceiverProcess
-from receiver_services import SmtpServer
 from test_receiver import SITE, VALID, post
+
+from receiver.testing import SmtpServer
 
 PROGRAMME = "programme@venez-vivre.test"
 TERRITORIES = {

@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 from receiver_process import ReceiverProcess
-from receiver_services import PostgresCluster, SmtpServer
 from test_receiver import SITE, VALID, _get, post
 from test_receiver_mail import TERRITORIES, wait_for
 
 from receiver import stats
+from receiver.testing import PostgresCluster, SmtpServer
 
 
 @pytest.fixture(scope="module")

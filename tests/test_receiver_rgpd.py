@@ -11,11 +11,11 @@ from datetime import date
 
 import pytest
 from receiver_process import ReceiverProcess
-from receiver_services import PostgresCluster
 from test_receiver import SITE, VALID, post
 
 from receiver import contract, stats, store
 from receiver.db import SCHEMA_VERSION, Database
+from receiver.testing import PostgresCluster
 
 
 @pytest.fixture(scope="module")
