@@ -84,13 +84,18 @@ class Database:
         self.postgres = is_postgres(self.url)
         self.label = _redact(self.url) if self.postgres else self.url
 
-    def connect(self, read_only: bool = False) -> Connection:
+    def connect(self, read_only: bool = False, durable: bool = True) -> Connection:
+        """`durable=False`: a commit survives the process's crash but not a power
+        loss (no sync of its own); only for bookkeeping that may be redone, such as
+        the outbox's "sent" marks (a lost mark means a resend, never a lost mail)."""
         if self.postgres:
             import psycopg  # only needed with a PostgreSQL store
 
             raw = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
             if read_only:
                 raw.execute("SET default_transaction_read_only = on")
+            if not durable:
+                raw.execute("SET synchronous_commit = off")
             return Connection(raw, postgres=True)
         if read_only:
             raw = sqlite3.connect(
@@ -101,7 +106,8 @@ class Database:
                 self.url, timeout=30, isolation_level=None, check_same_thread=False
             )
             raw.execute("PRAGMA journal_mode=WAL")
-            raw.execute("PRAGMA synchronous=FULL")  # accepted means on disk
+            # Accepted means on disk (WAL: NORMAL syncs at checkpoints only).
+            raw.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         raw.execute("PRAGMA busy_timeout=30000")
         raw.execute("PRAGMA foreign_keys=ON")
         return Connection(raw, postgres=False)
@@ -183,7 +189,7 @@ def _ddl(connection: Connection) -> list[str]:
             message_id TEXT NOT NULL UNIQUE,
             sender TEXT NOT NULL,
             recipient TEXT NOT NULL,
-            message TEXT NOT NULL,
+            context TEXT NOT NULL,
             created_at TEXT NOT NULL,
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt_at {real} NOT NULL,

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import logging
 import random
 import smtplib
@@ -30,7 +31,7 @@ import ssl
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -39,7 +40,7 @@ from html import escape
 from urllib.parse import unquote, urlsplit
 
 from . import contract
-from .db import Connection, Database, now_iso
+from .db import COLUMNS, Connection, Database, now_iso
 from .store import Mail
 from .territories import Territories
 
@@ -85,7 +86,7 @@ def _french_date(moment: datetime) -> str:
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year} à {moment:%H:%M} (UTC)"
 
 
-def _answers(signup: contract.Signup, territories: Territories) -> list[tuple[str, str]]:
+def _answers(signup: contract.Signup, titles: list[str]) -> list[tuple[str, str]]:
     """The person's answers in the form's words, labels never slugs."""
     rows = [
         ("Prénom", signup.prenom),
@@ -95,7 +96,7 @@ def _answers(signup: contract.Signup, territories: Territories) -> list[tuple[st
         ("Ville actuelle", signup.ville_actuelle),
         (
             "Territoires choisis",
-            ", ".join(territories.title(s) for s in signup.territoires) or "aucun",
+            ", ".join(titles) or "aucun",
         ),
         ("Projet", ", ".join(PROJECT_LABELS.get(p, p) for p in signup.projet)),
         ("Adultes", "" if signup.adultes is None else str(signup.adultes)),
@@ -113,21 +114,30 @@ def _answers(signup: contract.Signup, territories: Territories) -> list[tuple[st
     return [(label, value) for label, value in rows if value]
 
 
+def render(context: dict, signup: contract.Signup, public_id: str, received: datetime) -> str:
+    """The whole message (RFC 5322, ASCII) of one outbox entry: its `context` (written
+    when the sign-up was accepted: recipient, wording, territory titles) and the sign-up
+    itself. Rendered when sent, off the sign-up's path; the same on every attempt but
+    for the MIME boundary."""
+    return _render(signup=signup, public_id=public_id, received=received, **context)
+
+
 def _render(
-    settings: MailSettings,
     *,
+    sender: str,
+    programme: str,
     kind: str,
     to: str,
     subject: str,
     greeting: str,
     intro: list[str],
+    titles: list[str],
     signup: contract.Signup,
-    territories: Territories,
     public_id: str,
     received: datetime,
     reply_to: str = "",
-) -> Mail:
-    answers = _answers(signup, territories)
+) -> str:
+    answers = _answers(signup, titles)
     message_text = signup.message.strip()
     text = [greeting, "", *intro, "", "—" * 20]
     text += [f"{label} : {value}" for label, value in answers]
@@ -138,7 +148,7 @@ def _render(
         f"Référence : {public_id}",
         "—" * 20,
         "",
-        f"Ce message vient du formulaire d’inscription de {settings.programme}.",
+        f"Ce message vient du formulaire d’inscription de {programme}.",
     ]
     rows = "".join(
         f'<tr><th scope="row" style="text-align:left;padding:4px 12px 4px 0;'
@@ -163,29 +173,22 @@ def _render(
         + message_html
         + f"<p>Reçue le {escape(_french_date(received))}. Référence : {escape(public_id)}</p>"
         f'<p style="color:#555">Ce message vient du formulaire d’inscription de '
-        f"{escape(settings.programme)}.</p></body></html>"
+        f"{escape(programme)}.</p></body></html>"
     )
     message = EmailMessage()
     message["Subject"] = subject
-    message["From"] = settings.sender
+    message["From"] = sender
     message["To"] = to
     if reply_to:
         message["Reply-To"] = reply_to
     message["Date"] = format_datetime(received)
-    message_id_value = message_id(public_id, kind, to, settings.sender)
-    message["Message-ID"] = message_id_value
+    message["Message-ID"] = message_id(public_id, kind, parseaddr(to)[1], sender)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content("\n".join(text) + "\n")
     message.add_alternative(html, subtype="html")
-    return Mail(
-        kind=kind,
-        message_id=message_id_value,
-        sender=parseaddr(settings.sender)[1],
-        recipient=parseaddr(to)[1],
-        # Headers unfolded up to RFC 5322's 998 characters: Python folds a long ASCII
-        # subject right after "Subject:", which some clients show with a leading space.
-        message=message.as_string(policy=HEADERS),
-    )
+    # Headers unfolded up to RFC 5322's 998 characters: Python folds a long ASCII
+    # subject right after "Subject:", which some clients show with a leading space.
+    return message.as_string(policy=HEADERS)
 
 
 def _address(name: str, email: str) -> str:
@@ -195,17 +198,28 @@ def _address(name: str, email: str) -> str:
         return email
 
 
+def _mail(settings: MailSettings, *, public_id: str, **context) -> Mail:
+    context.update(sender=settings.sender, programme=settings.programme)
+    recipient = parseaddr(context["to"])[1]
+    return Mail(
+        kind=context["kind"],
+        message_id=message_id(public_id, context["kind"], recipient, settings.sender),
+        sender=parseaddr(settings.sender)[1],
+        recipient=recipient,
+        context=json.dumps(context, ensure_ascii=False),
+    )
+
+
 def route(
     signup: contract.Signup,
     public_id: str,
     territories: Territories,
     settings: MailSettings | None,
-    received: datetime | None = None,
 ) -> list[Mail]:
-    """The mails one accepted sign-up sends (empty without mail settings)."""
+    """The mails one accepted sign-up sends (empty without mail settings): who gets
+    which wording; `render` writes each message when the sender sends it."""
     if settings is None:
         return []
-    received = received or datetime.now(UTC).replace(microsecond=0)
     person = f"{signup.prenom} {signup.nom}"
     officers: dict[str, tuple[str, str, list[str]]] = {}  # address → name, address, titles
     orphans: list[str] = []
@@ -218,11 +232,12 @@ def route(
         else:
             orphans.append(territories.title(slug))
     mails = []
+    titles_all = [territories.title(slug) for slug in signup.territoires]
     reply_to = _address(person, signup.email)
     for name, email, titles in officers.values():
         chosen = " et ".join(titles)
         mails.append(
-            _render(
+            _mail(
                 settings,
                 kind="officer",
                 to=_address(name, email),
@@ -233,10 +248,8 @@ def route(
                     f"son projet d’installation sur votre territoire : {chosen}.",
                     "Ses réponses sont ci-dessous ; répondre à ce message lui écrit directement.",
                 ],
-                signup=signup,
-                territories=territories,
+                titles=titles_all,
                 public_id=public_id,
-                received=received,
                 reply_to=reply_to,
             )
         )
@@ -247,7 +260,7 @@ def route(
             else "a choisi un territoire sans chargé d’accueil : " + ", ".join(orphans)
         )
         mails.append(
-            _render(
+            _mail(
                 settings,
                 kind="officer",
                 to=settings.fallback_officer,
@@ -258,10 +271,8 @@ def route(
                     "chargé d’accueil ou de le ou la contacter.",
                     "Ses réponses sont ci-dessous ; répondre à ce message lui écrit directement.",
                 ],
-                signup=signup,
-                territories=territories,
+                titles=titles_all,
                 public_id=public_id,
-                received=received,
                 reply_to=reply_to,
             )
         )
@@ -275,7 +286,7 @@ def route(
             else "Un chargé d’accueil du programme va vous contacter."
         )
         mails.append(
-            _render(
+            _mail(
                 settings,
                 kind="confirmation",
                 to=_address(person, signup.email),
@@ -286,10 +297,8 @@ def route(
                     "Voici les réponses que vous nous avez données. Pour les corriger ou les "
                     "faire supprimer, répondez simplement à ce message.",
                 ],
-                signup=signup,
-                territories=territories,
+                titles=titles_all,
                 public_id=public_id,
-                received=received,
                 reply_to=settings.fallback_officer,
             )
         )
@@ -348,8 +357,20 @@ WHERE id IN (
     WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
       AND (claimed_until IS NULL OR claimed_until < ?)
     ORDER BY id LIMIT ? {lock})
-RETURNING id, sender, recipient, message, attempts
+RETURNING id, sender, recipient, context, attempts, signup_id
 """
+_SIGNUP_FIELDS = ("public_id", "received_at", *COLUMNS)
+
+
+def _signup(row) -> tuple[contract.Signup, str, datetime]:
+    values = dict(zip(_SIGNUP_FIELDS, row, strict=True))
+    public_id, received = values.pop("public_id"), values.pop("received_at")
+    for name in ("territoires", "projet"):
+        values[name] = (values[name] or "").split()
+    for name, value in values.items():
+        if value is None and name not in ("adultes", "enfants"):
+            values[name] = ""
+    return contract.Signup(**values), public_id, datetime.fromisoformat(received)
 
 
 class Sender:
@@ -360,8 +381,9 @@ class Sender:
         database: Database,
         smtp: SmtpServer,
         *,
-        batch: int = 20,
+        batch: int = 50,
         lease: float = 300,
+        settle: float = 0.1,
         retry_base: float = 5,
         retry_max: float = 900,
         poll: float = 2,
@@ -369,6 +391,7 @@ class Sender:
     ):
         self.database, self.smtp = database, smtp
         self.batch, self.lease, self.poll, self.timeout = batch, lease, poll, timeout
+        self.settle = settle
         self.retry_base, self.retry_max = retry_base, retry_max
         self.worker = uuid.uuid4().hex
         self.wake = asyncio.Event()
@@ -395,10 +418,15 @@ class Sender:
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), self.poll)
+                # Woken by a commit: let the rest of a burst commit too, then claim it
+                # in one go (each claim takes the store's write lock).
+                await asyncio.sleep(self.settle)
 
     def _connect(self) -> Connection:
         if self._connection is None:
-            self._connection = self.database.connect()
+            # The claims and marks need no sync of their own: after a power loss a
+            # lost "sent" mark means one resend (same Message-ID), never a lost mail.
+            self._connection = self.database.connect(durable=False)
         return self._connection
 
     def _drop(self) -> None:
@@ -411,9 +439,26 @@ class Sender:
         lock = "FOR UPDATE SKIP LOCKED" if self.database.postgres else ""
         connection = self._connect()
         with connection.transaction():
-            return connection.execute(
+            claimed = connection.execute(
                 _CLAIM.format(lock=lock), (self.worker, now + self.lease, now, now, self.batch)
             ).fetchall()
+        if not claimed:
+            return []
+        ids = sorted({row[5] for row in claimed})
+        marks = ", ".join("?" for _ in ids)
+        signups = {
+            row[0]: _signup(row[1:])
+            for row in connection.execute(
+                f"SELECT id, {', '.join(_SIGNUP_FIELDS)} FROM signups WHERE id IN ({marks})", ids
+            ).fetchall()
+        }
+        # (outbox id, envelope sender, recipient, message, attempts); a mail whose
+        # sign-up was just deleted (forget) is not sent: the cascade removed it too.
+        return [
+            (row[0], row[1], row[2], render(json.loads(row[3]), *signups[row[5]]), row[4])
+            for row in claimed
+            if row[5] in signups
+        ]
 
     def cycle(self) -> int:
         """Claim a batch, send it over one SMTP connection, record each outcome."""

@@ -50,7 +50,7 @@ class Mail:
     message_id: str
     sender: str
     recipient: str
-    message: str  # the whole RFC 5322 message, ASCII (headers and bodies encoded)
+    context: str  # JSON: recipient, subject, wording; receiver/outbox.py renders it
 
 
 def _row(signup: Signup) -> dict:
@@ -164,9 +164,9 @@ def _insert(connection: Connection, row: dict, public_id: str, mails: list[Mail]
         )
     for mail in mails:
         connection.execute(
-            "INSERT INTO outbox (signup_id, kind, message_id, sender, recipient, message, "
+            "INSERT INTO outbox (signup_id, kind, message_id, sender, recipient, context, "
             "created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-            (signup_id, mail.kind, mail.message_id, mail.sender, mail.recipient, mail.message, now),
+            (signup_id, mail.kind, mail.message_id, mail.sender, mail.recipient, mail.context, now),
         )
     return public_id
 
@@ -399,11 +399,15 @@ def export_person(database: Database, email: str) -> dict:
             entry["territoires"] = entry["territoires"].split() if entry["territoires"] else []
             entry["projet"] = entry["projet"].split() if entry["projet"] else []
             entry["e_mails"] = [
-                dict(
-                    zip(("type", "destinataire", "cree_le", "envoye_le", "message"), m, strict=True)
-                )
+                {
+                    "type": m[0],
+                    "destinataire": m[1],
+                    "cree_le": m[2],
+                    "envoye_le": m[3],
+                    "objet": json.loads(m[4])["subject"],
+                }
                 for m in connection.execute(
-                    "SELECT kind, recipient, created_at, sent_at, message FROM outbox "
+                    "SELECT kind, recipient, created_at, sent_at, context FROM outbox "
                     "WHERE signup_id = ? ORDER BY id",
                     (row[0],),
                 ).fetchall()

@@ -62,7 +62,7 @@ def test_forget_export_person_contact_and_purge(receiver):
     assert first["territoires"] == ["dole"] and first["message"] == VALID["message"]
     assert first["last_contact"] == date.today().isoformat()
     assert [m["destinataire"] for m in first["e_mails"]] == ["programme@venez-vivre.test"]
-    assert "Subject: Nouvelle inscription" in first["e_mails"][0]["message"]
+    assert first["e_mails"][0]["objet"] == "Nouvelle inscription à orienter : Claire Martin"
     # Forget: every sign-up of the address, everywhere (outbox included).
     out = receiver.cli("forget", "Oubli@Exemple.fr").stdout
     assert out.startswith("2 inscription(s) supprimée(s)")
