@@ -176,11 +176,14 @@ def watched_paths(settings_file: str) -> list[Path]:
     return sorted({p.resolve() for p in paths if p.exists()})
 
 
-def start_receiver(host: str, site_port: int) -> subprocess.Popen | None:
+def start_receiver(host: str, site_port: int, output: Path) -> subprocess.Popen | None:
     if not (ROOT / "receiver" / "__main__.py").exists():
         return None
     db = ROOT / ".build" / "inscriptions.sqlite3"
     db.parent.mkdir(parents=True, exist_ok=True)
+    # The site's territories (labels on the correction page, the site's frame).
+    territories = output / "inscription" / "territoires.json"
+    extra = ["--territories", str(territories)] if territories.is_file() else []
     return subprocess.Popen(
         [
             sys.executable,
@@ -196,6 +199,7 @@ def start_receiver(host: str, site_port: int) -> subprocess.Popen | None:
             f"http://{host}:{site_port}",
             "--origin",
             f"http://localhost:{site_port}",
+            *extra,
         ],
         cwd=ROOT,
     )
@@ -222,7 +226,7 @@ def main(argv=None) -> int:
         (args.host, args.port), functools.partial(handler, directory=str(output))
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    receiver = None if args.no_receiver else start_receiver(args.host, args.port)
+    receiver = None if args.no_receiver else start_receiver(args.host, args.port, output)
     print(f"Site : http://{args.host}:{args.port}/  (Ctrl+C pour arrêter)", flush=True)
     if receiver:
         print(f"Réception des inscriptions : http://{args.host}:8001/", flush=True)
