@@ -129,8 +129,39 @@ class State:
 STATE = web.AppKey("state", State)
 
 
+@web.middleware
+async def french_errors(request: web.Request, handler):
+    """Whatever goes wrong, the answer is French: aiohttp's own 404/405 and an
+    unexpected exception (500) would otherwise be English text."""
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if error.status < 400 or (error.text and not error.text.startswith(f"{error.status}:")):
+            raise  # a redirect, or one of ours (already French)
+        message = {
+            404: "Cette adresse n’existe pas sur le récepteur des inscriptions.",
+            405: "Le formulaire d’inscription s’envoie avec la méthode POST.",
+        }.get(error.status, "La demande n’a pas pu être traitée.")
+        return _problem(
+            request,
+            error.status,
+            "Adresse introuvable" if error.status == 404 else "Demande refusée",
+            message,
+            headers={k: v for k, v in error.headers.items() if k == "Allow"},
+        )
+    except Exception:
+        logger.exception("unexpected error on %s %s", request.method, request.path)
+        return _problem(
+            request,
+            500,
+            "Incident technique",
+            "Une erreur inattendue est survenue de notre côté. Rien n’a été enregistré : "
+            "envoyez à nouveau votre inscription dans quelques minutes.",
+        )
+
+
 def create_app(config: Config) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[french_errors])
     database = Database(config.db)
     app[STATE] = State(
         config=config,

@@ -685,3 +685,19 @@ def test_a_store_that_cannot_write_stops_the_receiver_at_start(tmp_path):
     assert result.returncode == 2
     assert "le stockage des inscriptions" in result.stderr and "inutilisable" in result.stderr
     assert "Récepteur des inscriptions sur" not in result.stdout
+
+
+def test_a_wrong_method_or_address_is_answered_in_french(receiver):
+    status, page = _get_page(receiver.endpoint)
+    assert status == 405 and '<html lang="fr">' in page
+    assert "s’envoie avec la méthode POST" in page
+    status, page = _get_page(receiver.base + "/nulle-part")
+    assert status == 404 and "n’existe pas" in page
+
+
+def _get_page(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()

@@ -252,3 +252,25 @@ def test_sigkill_mid_burst_loses_no_answered_signup_and_no_queued_mail(tmp_path,
         assert len(received) - len(expected) <= 20
     finally:
         receiver.stop()
+
+
+def test_a_line_break_in_a_name_cannot_add_a_header():
+    import email.policy
+    from datetime import UTC, datetime
+    from email import message_from_string
+
+    from receiver import contract, outbox
+    from receiver.territories import Territories
+
+    fields = {**VALID, "prenom": "Zoé\r\nBcc: espion@exemple.fr", "territoires": ["morvan"]}
+    signup = contract.validate(fields).signup
+    settings = outbox.MailSettings(sender="Venez vivre <i@venez-vivre.test>", confirm=True)
+    mails = outbox.route(signup, "abcdefghijklmnop", Territories.parse(TERRITORIES), settings)
+    assert [m.recipient for m in mails] == ["anne@morvan.test", "claire.martin@exemple.fr"]
+    for mail in mails:
+        text = outbox.render(
+            json.loads(mail.context), signup, "abcdefghijklmnop", datetime.now(UTC)
+        )
+        message = message_from_string(text, policy=email.policy.default)
+        assert message["Bcc"] is None and message["Message-ID"] == mail.message_id
+        assert all(len(line) <= 998 for line in text.split("\r\n"))
