@@ -518,10 +518,10 @@ class Sender:
                 f"SELECT id, {', '.join(_SIGNUP_FIELDS)} FROM signups WHERE id IN ({marks})", ids
             ).fetchall()
         }
-        # (outbox id, envelope sender, recipient, message, attempts); a mail whose
+        # (outbox id, envelope sender, recipient, what to render, attempts); a mail whose
         # sign-up was just deleted (forget) is not sent: the cascade removed it too.
         return [
-            (row[0], row[1], row[2], render(json.loads(row[3]), *signups[row[5]]), row[4])
+            (row[0], row[1], row[2], (json.loads(row[3]), *signups[row[5]]), row[4])
             for row in claimed
             if row[5] in signups
         ]
@@ -540,9 +540,10 @@ class Sender:
             return len(claimed)
         try:
             for index, row in enumerate(claimed):
-                _id, sender, recipient, message, _attempts = row
+                _id, sender, recipient, parts, _attempts = row
                 try:
-                    client.sendmail(sender, [recipient], message)  # str: CRLF line ends
+                    # Rendered now, with the connection open: an outage costs no CPU.
+                    client.sendmail(sender, [recipient], render(*parts))  # ASCII, CRLF
                 except (UnicodeError, smtplib.SMTPNotSupportedError) as error:
                     # A non-ASCII address the server cannot take (no SMTPUTF8).
                     self._fail(row, f"adresse non prise en charge : {error}")
