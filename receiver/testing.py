@@ -95,6 +95,8 @@ class _Keep:
         with self.server.lock:
             for recipient in envelope.rcpt_tos:
                 self.server.messages.append((recipient, message))
+                if self.server.on_message:
+                    self.server.on_message(recipient, message)
         return "250 OK"
 
 
@@ -102,8 +104,9 @@ class SmtpServer:
     """aiosmtpd on 127.0.0.1 in its own thread and event loop. `stop()` closes the
     listening socket (connections refused), `start()` listens again on the same port."""
 
-    def __init__(self):
+    def __init__(self, on_message=None):
         self.messages: list[tuple[str, email.message.EmailMessage]] = []
+        self.on_message = on_message
         self.lock = threading.Lock()
         self.port = 0
         self.loop = asyncio.new_event_loop()
@@ -264,3 +267,28 @@ class ReceiverProcess:
         with psycopg.connect(str(self.db), row_factory=dict_row) as connection:
             query = f"SELECT * FROM signups WHERE {where} ORDER BY id".replace("?", "%s")
             return list(connection.execute(query, params))
+
+
+def _serve_smtp(record: Path) -> None:
+    """`python -m receiver.testing smtp FILE`: an SMTP server in its own process (the
+    benchmark keeps it out of its own, busy one) that appends each received message's
+    Message-ID to FILE and prints its port."""
+    with record.open("a", encoding="utf-8") as out:
+
+        def keep(_recipient, message):
+            out.write(f"{message['Message-ID']}\n")
+            out.flush()
+
+        server = SmtpServer(on_message=keep).start()
+        print(server.port, flush=True)
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        stop.wait()
+        server.close()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["smtp"] and len(sys.argv) == 3:
+        _serve_smtp(Path(sys.argv[2]))
+    else:
+        sys.exit("usage: python -m receiver.testing smtp FILE")
