@@ -47,7 +47,7 @@ class Connection:
 
     def execute(self, sql: str, params=()):
         if self.postgres:
-            return self.raw.execute(sql.replace("?", "%s"), params, prepare=False)
+            return self.raw.execute(sql.replace("?", "%s"), params)
         return self.raw.execute(sql, params)
 
     @contextlib.contextmanager
@@ -98,9 +98,8 @@ class Database:
                 raw.execute("SET synchronous_commit = off")
             return Connection(raw, postgres=True)
         if read_only:
-            raw = sqlite3.connect(
-                f"file:{self.url}?mode=ro", uri=True, timeout=30, check_same_thread=False
-            )
+            uri = Path(self.url).resolve().as_uri() + "?mode=ro"  # any file name
+            raw = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
         else:
             raw = sqlite3.connect(
                 self.url, timeout=30, isolation_level=None, check_same_thread=False
