@@ -150,9 +150,10 @@ def serve(argv) -> int:
 async def _run(config, host: str, port: int) -> int:
     from aiohttp import web
 
-    from .app import create_app
+    from .app import create_app, reload_site
 
-    runner = web.AppRunner(create_app(config), access_log=None)
+    app = create_app(config)
+    runner = web.AppRunner(app, access_log=None)
     try:
         await runner.setup()  # migrates the store and checks that it takes a write
     except Exception as error:
@@ -170,6 +171,9 @@ async def _run(config, host: str, port: int) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    # SIGHUP (systemctl reload): read the site's territories and signup page again,
+    # after a publish that changed an officer or the site's look.
+    loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(reload_site(app)))
     await stop.wait()
     await runner.cleanup()
     return 0

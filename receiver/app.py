@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from aiohttp import web
 from multidict import MultiDict
 
-from . import contract, correction, outbox, stats, store
+from . import contract, correction, outbox, stats, store, territories
 from .db import Database
 from .territories import Territories
 
@@ -203,6 +203,23 @@ async def _start(app: web.Application) -> None:
     else:
         on_commit = None
     state.store = store.SignupStore(state.database, on_commit=on_commit)
+
+
+async def reload_site(app: web.Application) -> None:
+    """Read the territories file and the site's frame again; on an error keep the ones
+    in use (a publish half done must not take officers away)."""
+    state = app[STATE]
+    source = state.config.territories_source
+    if not source:
+        return
+    try:
+        loaded = await asyncio.to_thread(territories.load, source)
+        frame = await asyncio.to_thread(correction.Frame.load, source, state.config.redirect_base)
+    except ValueError as error:
+        logger.error("territories not reloaded, the previous ones stay: %s", error)
+        return
+    state.config.territories, state.frame = loaded, frame
+    logger.info("territories reloaded: %d territories", len(loaded))
 
 
 async def _stop(app: web.Application) -> None:

@@ -31,6 +31,18 @@ ROOT = Path(__file__).resolve().parent.parent  # where `python -m receiver` runs
 LISTENING = re.compile(rb"R\xc3\xa9cepteur des inscriptions sur http://[^:]+:(\d+)/")
 
 
+def wait_for(predicate, timeout: float = 60, what: str = "condition"):
+    """Poll `predicate` until it is true (its value is returned) or fail after
+    `timeout` seconds: for outcomes of another process (no fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def _pg_bin() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not found:

@@ -19,6 +19,7 @@ import pytest
 from receiver_process import ReceiverProcess
 
 from receiver import contract, stats
+from receiver.testing import wait_for
 
 SITE = "http://127.0.0.1:8000"
 VALID = {
@@ -701,3 +702,27 @@ def _get_page(url):
             return answer.status, answer.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def test_sighup_reloads_the_territories_after_a_publish(tmp_path):
+    import signal
+
+    site = tmp_path / "site" / "inscription"
+    territories = write_site(site)
+    process = ReceiverProcess(
+        tmp_path / "db.sqlite3", 0, [SITE], args=["--territories", territories]
+    ).start()
+    try:
+        fields = {**VALID, "email": "faux", "territoires": ["morvan"]}
+        assert ">Parc naturel régional du Morvan</label>" in post(process.endpoint, fields)[2]
+        renamed = {**TERRITORIES, "morvan": {**TERRITORIES["morvan"], "title": "Morvan (PNR)"}}
+        territories.write_text(json.dumps(renamed), encoding="utf-8")
+        process.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: "territories reloaded" in process.output(), what="the reload")
+        assert ">Morvan (PNR)</label>" in post(process.endpoint, fields)[2]
+        territories.write_text("{pas du json", encoding="utf-8")  # a publish half done
+        process.process.send_signal(signal.SIGHUP)
+        wait_for(lambda: "not reloaded" in process.output(), what="the refused reload")
+        assert ">Morvan (PNR)</label>" in post(process.endpoint, fields)[2]
+    finally:
+        process.stop()

@@ -16,7 +16,7 @@ import pytest
 from receiver_process import ReceiverProcess
 from test_receiver import SITE, VALID, post
 
-from receiver.testing import SmtpServer
+from receiver.testing import SmtpServer, wait_for
 
 PROGRAMME = "programme@venez-vivre.test"
 TERRITORIES = {
@@ -38,16 +38,6 @@ TERRITORIES = {
     "macon": {"title": "Mâconnais-Beaujolais", "department": "Saône-et-Loire",
               "welcome_officer": None},
 }  # fmt: skip
-
-
-def wait_for(predicate, timeout: float = 60, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,10 @@ import psycopg
 import pytest
 from receiver_process import ReceiverProcess
 from test_receiver import SITE, VALID, _get, post
-from test_receiver_mail import TERRITORIES, wait_for
+from test_receiver_mail import TERRITORIES
 
 from receiver import stats
-from receiver.testing import PostgresCluster, SmtpServer
+from receiver.testing import PostgresCluster, SmtpServer, wait_for
 
 
 @pytest.fixture(scope="module")
