@@ -40,7 +40,7 @@ def outbox(url) -> list[tuple]:
         ).fetchall()
 
 
-def receivers(url, tmp_path, smtp, count=2) -> list[ReceiverProcess]:
+def receivers(url, tmp_path, smtp, count=2, extra=()) -> list[ReceiverProcess]:
     territories = tmp_path / "territoires.json"
     territories.write_text(json.dumps(TERRITORIES), encoding="utf-8")
     args = [
@@ -49,6 +49,7 @@ def receivers(url, tmp_path, smtp, count=2) -> list[ReceiverProcess]:
         "--fallback-officer", "programme@venez-vivre.test",
         "--smtp-retry-base", "0.2", "--smtp-retry-max", "1", "--outbox-poll", "0.2",
     ]  # fmt: skip
+    args += list(extra)
     processes = [ReceiverProcess(url, 0, [SITE], args=args) for _ in range(count)]
     # Started together: both create (migrate) the schema at the same moment.
     threads = [threading.Thread(target=p.start) for p in processes]
@@ -136,3 +137,52 @@ def test_a_database_that_stops_taking_writes_is_seen_and_answered_in_french(clus
         assert len(process.rows("email = ?", ("ro@exemple.fr",))) == 1
     finally:
         process.stop()
+
+
+def test_a_receiver_killed_mid_burst_loses_nothing_the_other_sends_its_mails(
+    cluster, tmp_path, smtp
+):
+    url = cluster.new_database()
+    smtp.clear()
+    # A short lease: the mails the killed receiver had claimed go out soon after.
+    first, second = receivers(url, tmp_path, smtp, extra=["--outbox-lease", "3"])
+    answered: list[str] = []
+    stop = threading.Event()
+
+    def client(worker: int) -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            target = (first, second)[n % 2]
+            fields = {**VALID, "_format": "json", "email": f"pk{worker}-{n}@exemple.fr"}
+            try:
+                status, _, text = post(target.endpoint, {**fields, "territoires": ["morvan"]})
+            except OSError:
+                continue  # the killed one: the next request goes to the other
+            if status == 200:
+                answered.append(json.loads(text)["id"])
+
+    threads = [threading.Thread(target=client, args=(w,)) for w in range(6)]
+    for thread in threads:
+        thread.start()
+    try:
+        wait_for(lambda: len(answered) >= 40, what="40 answered sign-ups")
+        first.kill()
+        count = len(answered)
+        wait_for(lambda: len(answered) >= count + 20, what="the other receiver to go on")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    try:
+        stored = {r["public_id"] for r in second.rows()}
+        assert set(answered) <= stored
+        wait_for(lambda: all(r[1] for r in outbox(url)), timeout=90, what="the outbox to drain")
+        expected = {r[0] for r in outbox(url)}
+        assert len(expected) == len(stored)  # one mail (the officer's) per sign-up
+        wait_for(lambda: expected <= {m["Message-ID"] for m in smtp.received()}, what="mails")
+        received = [m["Message-ID"] for m in smtp.received()]
+        assert set(received) == expected
+        assert len(received) - len(expected) <= 50  # at most the killed one's batch in flight
+    finally:
+        second.stop()
