@@ -156,7 +156,15 @@ def run(label: str, db, processes: int, args, workdir: Path) -> dict:
         "--smtp-retry-base", "0.5", "--smtp-retry-max", "2", "--outbox-poll", "0.5",
     ]  # fmt: skip
     receivers = [
-        ReceiverProcess(db, 0, [ORIGIN], min_fill_seconds=3, args=options) for _ in range(processes)
+        ReceiverProcess(
+            db,
+            0,
+            [ORIGIN],
+            min_fill_seconds=3,
+            args=options,
+            log=workdir / f"{record.stem}-receiver-{n}.log",
+        )
+        for n in range(processes)
     ]
     try:
         for receiver in receivers:

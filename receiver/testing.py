@@ -178,7 +178,9 @@ class ReceiverProcess:
     lets the receiver bind any free port itself (read back from its first line).
     `args` are more command-line options (`--smtp`, `--territories`, …)."""
 
-    def __init__(self, db, port: int = 0, origins=(), min_fill_seconds=0.0, args=(), ip_limit=0):
+    def __init__(
+        self, db, port: int = 0, origins=(), min_fill_seconds=0.0, args=(), ip_limit=0, log=None
+    ):
         self.db = db if str(db).startswith("postgresql://") else Path(db)
         self.requested_port = port
         self.port = port
@@ -187,12 +189,11 @@ class ReceiverProcess:
         self.args = [str(a) for a in args]
         self.ip_limit = ip_limit
         self.process: subprocess.Popen | None = None
-        name = f"receiver-{os.getpid()}-{id(self)}.log"
-        self.log = (
-            Path(self.db).with_name(Path(self.db).name + ".log")
-            if isinstance(self.db, Path)
-            else Path(os.environ.get("TMPDIR", "/tmp")) / name
-        )
+        # The receiver's output: beside a SQLite file, else where asked (a test's
+        # tmp_path), else in a temporary folder of its own.
+        if log is None and isinstance(self.db, Path):
+            log = self.db.with_name(self.db.name + ".log")
+        self.log = Path(log or Path(tempfile.mkdtemp(prefix="receiver-log-")) / "receiver.log")
 
     @property
     def base(self) -> str:

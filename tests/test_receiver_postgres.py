@@ -50,7 +50,10 @@ def receivers(url, tmp_path, smtp, count=2, extra=()) -> list[ReceiverProcess]:
         "--smtp-retry-base", "0.2", "--smtp-retry-max", "1", "--outbox-poll", "0.2",
     ]  # fmt: skip
     args += list(extra)
-    processes = [ReceiverProcess(url, 0, [SITE], args=args) for _ in range(count)]
+    processes = [
+        ReceiverProcess(url, 0, [SITE], args=args, log=tmp_path / f"receiver-{n}.log")
+        for n in range(count)
+    ]
     # Started together: both create (migrate) the schema at the same moment.
     threads = [threading.Thread(target=p.start) for p in processes]
     for thread in threads:
@@ -110,7 +113,7 @@ def test_two_receivers_share_one_database_and_send_each_mail_once(cluster, tmp_p
 
 def test_a_database_that_stops_taking_writes_is_seen_and_answered_in_french(cluster, tmp_path):
     url = cluster.new_database()
-    process = ReceiverProcess(url, 0, [SITE]).start()
+    process = ReceiverProcess(url, 0, [SITE], log=tmp_path / "receiver.log").start()
     try:
         assert _get(process.base + "/sante")[0] == 200
         cluster.execute("ALTER SYSTEM SET default_transaction_read_only = on")
@@ -125,7 +128,7 @@ def test_a_database_that_stops_taking_writes_is_seen_and_answered_in_french(clus
             status, _, body = post(process.endpoint, fields)
             assert status == 503 and json.loads(body)["ok"] is False
             # A receiver started now refuses to run on it.
-            other = ReceiverProcess(url, 0, [SITE])
+            other = ReceiverProcess(url, 0, [SITE], log=tmp_path / "other.log")
             with pytest.raises(RuntimeError, match="inutilisable"):
                 other.start()
         finally:

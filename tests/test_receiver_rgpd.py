@@ -32,6 +32,7 @@ def receiver(request, tmp_path, cluster):
         db,
         0,
         [SITE],
+        log=tmp_path / "receiver.log",
         args=[
             "--smtp",
             "smtp://127.0.0.1:9",
