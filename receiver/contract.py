@@ -89,6 +89,10 @@ MESSAGES = {
     "too_fast": (
         "Le formulaire a été envoyé très vite : vérifiez vos réponses puis envoyez-le à nouveau"
     ),
+    "unstorable": (
+        "{label} contient un caractère qui ne peut pas être enregistré : "
+        "retirez-le puis envoyez à nouveau"
+    ),
 }
 LABELS = {
     "prenom": "Le prénom",
@@ -97,13 +101,39 @@ LABELS = {
     "telephone": "Le numéro de téléphone",
     "ville_actuelle": "La ville où vous habitez aujourd’hui",
     "message": "Le message",
+    "territoires": "Le choix des territoires",
+    "projet": "Le choix du projet",
+    "adultes": "Le nombre d’adultes",
+    "enfants": "Le nombre d’enfants",
+    "echeance": "Le choix de l’échéance",
+    "consentement": "La case de consentement",
+    "page": "Le champ technique « page »",
+    **{name: f"Le champ technique « {name} »" for name in UTM_FIELDS},
 }
+
+# How long the programme keeps a person's answers after the last contact with them:
+# the CNIL's reference duration for prospects. The receiver's `purge` applies it
+# (`--retention-years`) and the site's privacy page states it (`retention_words`).
+RETENTION_YEARS = 3
+_NUMBER_WORDS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf")
+
+
+def retention_words(years: int = RETENTION_YEARS) -> str:
+    """The retention period in French words, as the privacy page says it ("trois ans")."""
+    number = _NUMBER_WORDS[years] if 0 <= years < len(_NUMBER_WORDS) else str(years)
+    return f"{number} an" if years == 1 else f"{number} ans"
+
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 PHONE = re.compile(r"^\+?[0-9 ().\-]{8,25}$")
 PHONE_DIGITS = (9, 15)  # how many digits a phone number has, fewest and most
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUBMISSION_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+ASCII_NUMBER = re.compile(r"^[0-9]{1,3}$")  # str.isdigit() also accepts "²" and "٣"
+# Not storable as text: NUL (PostgreSQL refuses it), lone surrogates (not encodable as
+# UTF-8: they made SQLite fail a whole group commit), other C0 controls but tab and
+# line breaks, and the non-characters U+FFFE/U+FFFF.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def too_long_message(name: str) -> str:
@@ -227,6 +257,19 @@ def _many(form, name: str) -> list[str]:
     return seen
 
 
+def unstorable_fields(form) -> dict[str, str]:
+    """Fields holding text that cannot be stored (see UNSTORABLE), with the French
+    message naming each: the receiver answers 400 without trying to store anything."""
+    items = form.items() if hasattr(form, "items") else []
+    errors: dict[str, str] = {}
+    for name, value in items:
+        values = value if isinstance(value, list) else [value]
+        if name not in errors and any(isinstance(v, str) and UNSTORABLE.search(v) for v in values):
+            label = LABELS.get(name, f"Le champ « {name} »")
+            errors[name] = MESSAGES["unstorable"].format(label=label)
+    return {name: errors[name] for name in (*FIELD_ORDER, *errors) if name in errors}
+
+
 def validate(form, min_fill_ms: int = 0) -> Verdict:
     """Check a posted form (a multidict of strings: aiohttp's, or {name: [values]}).
 
@@ -243,7 +286,8 @@ def validate(form, min_fill_ms: int = 0) -> Verdict:
         errors["email"] = MESSAGES["email_format"]
     phone = text["telephone"]
     fewest, most = PHONE_DIGITS
-    if phone and (not PHONE.match(phone) or not fewest <= sum(c.isdigit() for c in phone) <= most):
+    digits = sum(c in "0123456789" for c in phone)
+    if phone and (not PHONE.match(phone) or not fewest <= digits <= most):
         errors["telephone"] = MESSAGES["telephone_format"]
     for name, limit in MAX_LENGTHS.items():
         if len(text[name]) > limit and name not in errors:
@@ -264,7 +308,7 @@ def validate(form, min_fill_ms: int = 0) -> Verdict:
         raw = _one(form, name)
         household[name] = None
         if raw:
-            if raw.isdigit() and low <= int(raw) <= high:
+            if ASCII_NUMBER.match(raw) and low <= int(raw) <= high:
                 household[name] = int(raw)
             else:
                 errors[name] = MESSAGES[name]
@@ -283,7 +327,7 @@ def validate(form, min_fill_ms: int = 0) -> Verdict:
         return Verdict(errors=ordered)
 
     fill = _one(form, FILL_TIME_FIELD)
-    if min_fill_ms and fill.isdigit() and int(fill) < min_fill_ms:
+    if min_fill_ms and fill.isascii() and fill.isdigit() and int(fill) < min_fill_ms:
         # Only the page's script measures the fill time; a form without it (no
         # JavaScript) relies on the honeypot. Never dropped silently: a person who
         # really was that fast just sends again.

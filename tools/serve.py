@@ -119,11 +119,14 @@ def watched_paths(settings_file: str) -> list[Path]:
     return sorted({p.resolve() for p in paths if p.exists()})
 
 
-def start_receiver(host: str, site_port: int) -> subprocess.Popen | None:
+def start_receiver(host: str, site_port: int, output: Path) -> subprocess.Popen | None:
     if not (ROOT / "receiver" / "__main__.py").exists():
         return None
     db = ROOT / ".build" / "inscriptions.sqlite3"
     db.parent.mkdir(parents=True, exist_ok=True)
+    # The site's territories (labels on the correction page, the site's frame).
+    territories = output / "inscription" / "territoires.json"
+    extra = ["--territories", str(territories)] if territories.is_file() else []
     return subprocess.Popen(
         [
             sys.executable,
@@ -139,6 +142,7 @@ def start_receiver(host: str, site_port: int) -> subprocess.Popen | None:
             f"http://{host}:{site_port}",
             "--origin",
             f"http://localhost:{site_port}",
+            *extra,
         ],
         cwd=ROOT,
     )
@@ -169,7 +173,7 @@ def main(argv=None) -> int:
         json_routes={"/__dev/status": state.status},
     ).start()
     port = int(server.url.rsplit(":", 1)[1])  # the one the system chose for --port 0
-    receiver = None if args.no_receiver else start_receiver(args.host, port)
+    receiver = None if args.no_receiver else start_receiver(args.host, port, output)
     print(f"Site : {server.url}/  (Ctrl+C pour arrêter)", flush=True)
     if receiver:
         print(f"Réception des inscriptions : http://{args.host}:8001/", flush=True)
