@@ -262,7 +262,10 @@
       return null;
     }
     return response.json().catch(function () { return null; }).then(function (answer) {
-      if (response.status === 422 && answer && answer.errors && answer.errors.length) {
+      // 422: answers that break the contract; 400: text our receiver cannot store
+      // (it names the field). Both come with the same list of errors.
+      if ((response.status === 422 || response.status === 400) &&
+          answer && answer.errors && answer.errors.length) {
         showErrors(answer.errors.map(function (e) {
           return { field: e.field === "_form" ? "_submit" : e.field, message: e.message };
         }));
