@@ -29,8 +29,9 @@ $(NPM_ALL): package.json package-lock.json
 	touch $(NPM_ALL) $(NPM_TEST)
 
 ## Build the demo site and serve it on http://127.0.0.1:8000, rebuilding on every change.
+## (PYTHONPATH: the server's media types come from plugins/programme.)
 serve: $(STAMP)
-	$(BIN)/python tools/serve.py --settings $(SETTINGS) --output $(OUTPUT) --host $(HOST) --port $(PORT)
+	PYTHONPATH=plugins $(BIN)/python tools/serve.py --settings $(SETTINGS) --output $(OUTPUT) --host $(HOST) --port $(PORT)
 
 ## Development build into output/ (the previous output survives a failed build); does
 ## nothing when no input changed since the build that wrote output/ (FORCE=1 rebuilds).

@@ -55,6 +55,7 @@ MENU = [
     ("Territoires", "/territoires/"),
     ("Témoignages", "/temoignages/"),
     ("Podcast", "/podcast/"),
+    ("Événements", "/evenements/"),
     ("Campagnes", "/campagnes/"),
     ("Chiffres clés", "/chiffres-cles/"),
     ("Actualités", "/actualites/"),
@@ -112,6 +113,10 @@ RELATIVE_URLS = False
 # Key figures (content/data/chiffres.yml) and the signup form.
 KEY_FIGURES_FILE = "data/chiffres.yml"
 SIGNUP_ENDPOINT = "http://127.0.0.1:8001/inscriptions"
+# What is sent to the endpoint (plugins/signup DEFAULTS; docs/receiver.md, "Pointing the
+# form at a CRM": body encoding, field names, fixed extra fields, plain or background
+# sending) and the delay named after a sign-up ("… vous appellera sous 3 jours ouvrés").
+SIGNUP = {"callback_days": 3}
 
 # Reach (plugins/seo, plugins/search, pelican-sitemap; see docs/publishing.md).
 SITEMAP = {

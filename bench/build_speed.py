@@ -274,7 +274,7 @@ def ours(base: Path, force: bool = False) -> list[str]:
     # another checkout, whose theme and plugins it would otherwise keep using.
     write(
         settings,
-        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
+        f"import runpy\nglobals().update(runpy.run_path({str(ROOT / 'pelicanconf.py')!r}))\n"
         'PATH = "content"\n',
     )
     return [

@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tools")]
 
+from demo_settings import settings_module  # noqa: E402
 from images import config, pipeline  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -210,10 +211,7 @@ def build_report(label: str, images: list[Path]) -> None:
 
 
 def _brand() -> dict:
-    sys.path.insert(0, str(ROOT))
-    import pelicanconf
-
-    return dict(pelicanconf.BRAND)
+    return dict(settings_module().BRAND)
 
 
 # -- sharp ------------------------------------------------------------------------------

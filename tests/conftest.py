@@ -3,23 +3,17 @@ and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import socket
-import sys
-import threading
-import typing
 from pathlib import Path
 
 import pytest
+from build import build
+from chromium import CHROMIUM_FLAGS
+from playwright.sync_api import sync_playwright  # a dev dependency: missing is a failure
+from static_server import StaticServer
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from build import build  # noqa: E402
-from chromium import CHROMIUM_FLAGS  # noqa: E402
 
 
 def build_site(settings: Path, output: Path, **overrides) -> dict:
@@ -37,31 +31,19 @@ def demo_site(tmp_path_factory) -> Path:
 
 
 def free_port() -> int:
+    """A port that was free a moment ago, for the signup receiver's process only: it
+    cannot yet bind port 0 and say which port it got (receiver/__main__.py). Every
+    other server in the tests binds port 0 itself."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extra_headers: typing.ClassVar[dict] = {}
-
-    def end_headers(self):
-        for name, value in self.extra_headers.items():
-            self.send_header(name, value)
-        super().end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 def serve_directory(directory: Path, headers: dict | None = None):
-    """Serve a built site on 127.0.0.1; returns (base_url, server)."""
-    handler = type("Handler", (QuietHandler,), {"extra_headers": headers or {}})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", free_port()), functools.partial(handler, directory=str(directory))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}", server
+    """Serve a built site on 127.0.0.1 with `make serve`'s server (byte ranges, the
+    site's media types), `headers` on every response; returns (base_url, server)."""
+    server = StaticServer(directory, headers=[("*", headers or {})]).start()
+    return server.url, server
 
 
 @pytest.fixture(scope="session")
@@ -74,11 +56,10 @@ def demo_url(demo_site):
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium (Playwright cannot download browsers here)."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
     executable = shutil.which("chromium")
     if not executable:
         pytest.fail("chromium is not installed: run .ci/run or apt-get install chromium")
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield instance
         instance.close()
@@ -90,9 +71,6 @@ def published_site(tmp_path_factory):
     precompressed, checked), once for the session: (output dir, publish result)."""
     from tiny_site import publish_tiny_programme
 
-    output, result = publish_tiny_programme(
-        tmp_path_factory.mktemp("published"),
-        image_cache=tmp_path_factory.getbasetemp() / "tiny-image-cache",
-    )
+    output, result = publish_tiny_programme(tmp_path_factory.mktemp("published"))
     assert result["ok"], result.get("report")
     return output, result

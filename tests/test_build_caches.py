@@ -17,9 +17,9 @@ from tiny_site import tiny_settings, write_tiny_programme
 
 
 @pytest.fixture
-def tiny(tmp_path, tmp_path_factory):
+def tiny(tmp_path):
     content = write_tiny_programme(tmp_path / "content")
-    settings = tiny_settings(content, tmp_path_factory.getbasetemp() / "tiny-image-cache")
+    settings = tiny_settings(content)
     output = tmp_path / "output"
 
     def build(**extra):
@@ -105,14 +105,14 @@ def test_the_search_index_is_reused_only_while_the_pages_are_unchanged(tiny, mon
 
 # -- nothing changed, nothing done ---------------------------------------------------------
 @pytest.fixture
-def settled(tmp_path, tmp_path_factory):
+def settled(tmp_path):
     """The tiny programme with files last modified a minute ago (a file modified within
     two seconds of a build is not trusted to have a distinct modification time)."""
     content = write_tiny_programme(tmp_path / "content")
     past = time.time() - 60
     for path in content.rglob("*"):
         os.utime(path, (past, past))
-    settings = tiny_settings(content, tmp_path_factory.getbasetemp() / "tiny-image-cache")
+    settings = tiny_settings(content)
     output = tmp_path / "output"
 
     def build(force=False, **extra):

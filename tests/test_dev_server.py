@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -9,7 +11,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import ROOT, free_port
+from conftest import ROOT
 
 TERRITORY = (ROOT / "content" / "territoires" / "grand-besancon.md").read_text(encoding="utf-8")
 
@@ -24,6 +26,7 @@ def fetch(url, headers=None):
 
 
 def wait_until(predicate, seconds=90):
+    """Poll `predicate` until it holds (True) or `seconds` pass (False)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -31,7 +34,7 @@ def wait_until(predicate, seconds=90):
                 return True
         except OSError:
             pass
-        time.sleep(0.5)
+        time.sleep(0.1)
     return False
 
 
@@ -50,8 +53,8 @@ def dev_server(tmp_path_factory):
         f"IMAGES = {{**IMAGES, 'cache_dir': {str(ROOT / '.cache' / 'images')!r}}}\n",
         encoding="utf-8",
     )
-    port = free_port()
-    log = (tmp_path / "serve.log").open("wb")  # a pipe nobody reads would fill and block it
+    log_file = tmp_path / "serve.log"
+    log = log_file.open("wb")  # a pipe nobody reads would fill and block it
     process = subprocess.Popen(
         [
             sys.executable,
@@ -61,16 +64,22 @@ def dev_server(tmp_path_factory):
             "--output",
             str(tmp_path / "output"),
             "--port",
-            str(port),
+            "0",  # the server binds a free port and prints it
             "--no-receiver",
         ],
         cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")},  # as `make serve`
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
+
+    def announced():
+        return re.search(rb"Site : (http://\S+)/ ", log_file.read_bytes())
+
     try:
-        assert wait_until(lambda: fetch(url + "/")[0] == 200, 180), "dev server did not start"
+        assert wait_until(announced, 180), "dev server did not start:\n" + log_file.read_text()
+        url = announced().group(1).decode()
+        assert fetch(url + "/")[0] == 200
         yield url, content
     finally:
         process.terminate()

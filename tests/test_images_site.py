@@ -8,31 +8,21 @@ import os
 import re
 import struct
 import zlib
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site, serve_directory
 from images import config, plugin
 from PIL import Image
+from programme import html_scan
 from test_images_pipeline import png_chunk
 
 SITEURL = "https://venez-vivre.exemple.org"
 
 
-class Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
 def tags(html: str, name: str | None = None) -> list[tuple[str, dict]]:
-    parser = Tags()
-    parser.feed(html)
-    return [(t, a) for t, a in parser.tags if name is None or t == name]
+    """(element name, attributes) of every element of `html`, or of those named `name`."""
+    return [(t.name, dict(t.attrs)) for t in html_scan.parse(html).find_all(name or True)]
 
 
 def photo(path: Path, size=(1600, 1000), seed=0) -> Path:

@@ -3,65 +3,21 @@ the feed address copies, all under a strict Content-Security-Policy."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import os
-import re
-import threading
-
 import pytest
-from conftest import QuietHandler, free_port
+from conftest import serve_directory
 
 pytestmark = pytest.mark.browser
 CSP = "default-src 'self'"
 EPISODE = "/podcast/dijon-a-1-h-35-de-paris/"
 
 
-class RangeHandler(QuietHandler):
-    """Byte ranges, as any real web server (and Apple Podcasts) needs: browsers only seek
-    in audio served with them. http.server has none."""
-
-    def send_head(self):
-        match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
-        path = self.translate_path(self.path)
-        if not match or not os.path.isfile(path):
-            return super().send_head()
-        size = os.path.getsize(path)
-        start = int(match.group(1))
-        end = min(int(match.group(2)) if match.group(2) else size - 1, size - 1)
-        if start >= size:
-            self.send_error(416)
-            return None
-        handle = open(path, "rb")  # noqa: SIM115 - closed by copyfile's caller
-        handle.seek(start)
-        self.send_response(206)
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.send_header("Content-Length", str(end - start + 1))
-        self.send_header("Accept-Ranges", "bytes")
-        self.end_headers()
-        self._remaining = end - start + 1
-        return handle
-
-    def copyfile(self, source, outputfile):
-        remaining = getattr(self, "_remaining", None)
-        if remaining is None:
-            return super().copyfile(source, outputfile)
-        # The browser cancels ranges it no longer needs.
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            outputfile.write(source.read(remaining))
-
-
 @pytest.fixture(scope="module")
 def podcast_url(demo_site):
-    handler = type("Handler", (RangeHandler,), {"extra_headers": {"Content-Security-Policy": CSP}})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", free_port()), functools.partial(handler, directory=str(demo_site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    """The demo served by `make serve`'s server (tools/static_server.py): the player
+    seeks through its byte ranges."""
+    url, server = serve_directory(demo_site, {"Content-Security-Policy": CSP})
+    yield url
+    server.stop()
 
 
 @pytest.fixture

@@ -16,9 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "content"
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
 SETTINGS = f"""
-import sys
-sys.path.insert(0, {str(ROOT)!r})
-from pelicanconf import *  # noqa: F403
+import runpy
+globals().update(runpy.run_path({str(ROOT / "pelicanconf.py")!r}))
 
 PATH = "content"
 """

@@ -3,19 +3,12 @@ and chapter starts come from the synthesis itself (espeak-ng and ffmpeg, see .ci
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
+import make_demo_podcast as tool
 import mutagen
 import webvtt
 import yaml
 from podcast.media import read_audio, read_transcript
 from podcast.show import check_artwork
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-import make_demo_podcast as tool  # noqa: E402
 
 SCRIPT = {
     "slug": "essai",

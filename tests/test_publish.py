@@ -84,7 +84,7 @@ def test_cache_lifetimes(path, expected):
     assert cache_control(path) == expected
 
 
-def test_a_failed_check_publishes_nothing(tmp_path, tmp_path_factory):
+def test_a_failed_check_publishes_nothing(tmp_path):
     content = write_tiny_programme(tmp_path / "content")
     # A news item linking to a page that does not exist.
     (content / "actualites" / "lien-casse.md").write_text(
@@ -94,7 +94,7 @@ def test_a_failed_check_publishes_nothing(tmp_path, tmp_path_factory):
     output = tmp_path / "output"
     output.mkdir()
     (output / "index.html").write_text("le site en ligne", encoding="utf-8")
-    settings = tiny_settings(content, tmp_path_factory.getbasetemp() / "tiny-image-cache")
+    settings = tiny_settings(content)
     result = publish(ROOT / "publishconf.py", output, overrides=settings)
     assert not result["ok"]
     assert any("/nulle-part/" in problem for problem in result["errors"]), result["errors"]
@@ -113,7 +113,8 @@ def test_checks_catch_what_the_csp_would_block_and_third_party_resources(tmp_pat
         '<script type="application/ld+json">{}</script>'
         "<script>alert(1)</script><style>p{}</style>"
         '<script src="https://cdn.example.net/lib.js"></script></head>'
-        '<body><p style="color:red" onclick="x()">x</p>'
+        '<body><p style="color:red" onclick="x()">x</p><a href="javascript:x()">y</a>'
+        '<link rel="canonical" href="https://ailleurs.example.net/">'
         '<a href="https://ailleurs.example.net/">un lien vers un autre site</a></body></html>',
         encoding="utf-8",
     )
@@ -123,14 +124,15 @@ def test_checks_catch_what_the_csp_would_block_and_third_party_resources(tmp_pat
     assert "élément <style> en ligne" in text
     assert "attribut style=" in text
     assert "gestionnaire d’événement en ligne" in text
+    assert "adresse javascript: dans <a href>" in text  # the browser test's scanner agrees
     assert "ressource tierce <script> https://cdn.example.net/lib.js" in text
     assert "ailleurs.example.net" not in text  # a link is not a resource
     assert text.count("script en ligne") == 1  # JSON-LD is data
 
 
 # -- deploy ----------------------------------------------------------------------------
-@pytest.mark.skipif(not shutil.which("rsync"), reason="rsync is not installed (.ci/run)")
 def test_rsync_deploy_sends_only_what_changed(published_site, tmp_path):
+    assert shutil.which("rsync"), "rsync is not installed (.ci/run installs it)"
     output, _ = published_site
     source = tmp_path / "site"
     shutil.copytree(output, source)
@@ -198,7 +200,7 @@ def test_feed_and_subtitles_types():
     assert content_type("images/a.avif") == "image/avif"
 
 
-def test_publishing_unchanged_content_again_gives_the_same_bytes(tmp_path, tmp_path_factory):
+def test_publishing_unchanged_content_again_gives_the_same_bytes(tmp_path):
     """So that `make deploy` (rsync or S3, by checksum) uploads nothing when nothing
     changed: no build date in the sitemap, the same Pagefind index."""
     import hashlib
@@ -211,7 +213,7 @@ def test_publishing_unchanged_content_again_gives_the_same_bytes(tmp_path, tmp_p
         }
 
     content = write_tiny_programme(tmp_path / "content")
-    settings = tiny_settings(content, tmp_path_factory.getbasetemp() / "tiny-image-cache")
+    settings = tiny_settings(content)
     output = tmp_path / "output"
     first = publish(ROOT / "publishconf.py", output, overrides=settings)
     assert first["ok"], first.get("report")

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from quality_pages import missing_required_templates, representative_pages
 
 pytestmark = pytest.mark.browser
@@ -207,9 +208,10 @@ def _keyboard_problems(page) -> list[str]:
             break  # focus went round the whole page
         reached[step["id"]] = last = step["id"]
         if not step["onScreen"]:
-            page.wait_for_timeout(200)  # the scroll into view may land a frame later
-            rect = page.evaluate(ON_SCREEN)
-            if not rect["onScreen"]:
+            try:  # the scroll into view may land a frame later: wait for it, not longer
+                page.wait_for_function(f"() => ({ON_SCREEN})().onScreen", timeout=2000)
+            except PlaywrightTimeout:
+                rect = page.evaluate(ON_SCREEN)
                 problems.append(f"focused element off screen: {step['name']} {rect}")
         if step["tag"] in MEDIA:
             element = page.evaluate_handle("document.activeElement")

@@ -7,7 +7,8 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from check_links import check_site, main, parse_srcset
+from check_links import check_site, main
+from programme.html_scan import parse_srcset
 
 
 def _report(problems) -> str:

@@ -2,41 +2,35 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import json
 
 import pytest
 from conftest import ROOT, build_site
+from programme import html_scan
 
 from receiver import contract
 
 
-class Inputs(HTMLParser):
+class Inputs:
     """Every form control of a page, with its attributes, and the labels' targets."""
 
-    def __init__(self):
-        super().__init__()
-        self.controls: list[dict] = []
-        self.labels: set[str] = set()
-        self.forms: list[dict] = []
-        self.links: list[str] = []
+    def __init__(self, html: str):
+        soup = html_scan.parse(html)
+        self.controls = [
+            {"tag": c.name, **c.attrs} for c in soup.find_all(("input", "textarea", "select"))
+        ]
+        self.labels = {label["for"] for label in soup.find_all("label") if label.get("for")}
+        self.forms = [dict(form.attrs) for form in soup.find_all("form")]
+        self.links = [a["href"] for a in soup.find_all("a") if a.get("href")]
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in ("input", "textarea", "select"):
-            self.controls.append({"tag": tag, **attrs})
-        elif tag == "label" and attrs.get("for"):
-            self.labels.add(attrs["for"])
-        elif tag == "form":
-            self.forms.append(attrs)
-        elif tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
+
+def form_page_of(html: str) -> Inputs:
+    return Inputs(html)
 
 
 @pytest.fixture(scope="module")
 def form_page(demo_site):
-    parser = Inputs()
-    parser.feed((demo_site / "inscription" / "index.html").read_text(encoding="utf-8"))
-    return parser
+    return form_page_of((demo_site / "inscription" / "index.html").read_text(encoding="utf-8"))
 
 
 def test_form_posts_every_contract_field_to_the_endpoint(form_page):
@@ -48,6 +42,7 @@ def test_form_posts_every_contract_field_to_the_endpoint(form_page):
         "prenom", "nom", "email", "telephone", "ville_actuelle", "territoires", "projet",
         "adultes", "enfants", "echeance", "message", "consentement", "utm_source",
         "utm_medium", "utm_campaign", "utm_content", "page", "website",
+        "evenement",  # the demo has upcoming events open for registration
     }  # fmt: skip
     assert contract_fields <= names
     technical = {n for n in names - contract_fields}
@@ -109,3 +104,67 @@ def test_publishing_refuses_a_missing_or_insecure_endpoint(tmp_path, endpoint, e
     assert not result["ok"]
     assert "SIGNUP_ENDPOINT" in result["report"] and expected in result["report"]
     assert not (tmp_path / "output").exists()
+
+
+def test_territories_json_is_the_public_routing_data(demo_site):
+    """/inscription/territoires.json: exactly {slug: {title, department, welcome_officer}}."""
+    data = json.loads((demo_site / "inscription" / "territoires.json").read_text("utf-8"))
+    territories = sorted(p.stem for p in (ROOT / "content" / "territoires").glob("*.md"))
+    assert sorted(data) == territories
+    for entry in data.values():
+        assert set(entry) == {"title", "department", "welcome_officer"}
+        officer = entry["welcome_officer"]
+        assert officer is None or set(officer) == {"name", "email", "phone"}
+    assert data["grand-besancon"] == {
+        "title": "Grand Besançon Métropole",
+        "department": "Doubs (25)",
+        "welcome_officer": {
+            "name": "Julien Perrin",
+            "email": "accueil-besancon@example.org",
+            "phone": "03 81 00 00 02",
+        },
+    }
+
+
+def test_the_page_carries_the_contract_rules_for_the_browser(demo_site):
+    page = (demo_site / "inscription" / "index.html").read_text(encoding="utf-8")
+    (form,) = [f for f in form_page_of(page).forms if f.get("id") == "signup-form"]
+    config = json.loads(form["data-config"])
+    assert config["rules"] == contract.browser_rules()
+    assert config["encoding"] == "form" and config["background"] is True
+    assert config["names"]["prenom"] == "prenom"
+    # The hand-over lines: one per territory with a welcome officer, and the programme's.
+    assert "<strong>Julien Perrin</strong> (Grand Besançon Métropole) vous appellera sous 3" in page
+    assert '<li data-territory="" hidden>L’équipe du programme vous appellera' in page
+
+
+def test_browser_rules_keep_the_receivers_messages_and_limits():
+    rules = contract.browser_rules()
+    assert rules["order"] == list(contract.FIELD_ORDER)
+    messages = {r["message"] for field in rules["fields"].values() for r in field}
+    assert {contract.MESSAGES[n] for n in ("prenom", "email_format", "consentement")} <= messages
+    (email_pattern,) = [r for r in rules["fields"]["email"] if r["rule"] == "pattern"]
+    assert email_pattern["value"] == contract.EMAIL.pattern
+    assert {"rule": "integer", "value": [1, 20], "message": contract.MESSAGES["adultes"]} in (
+        rules["fields"]["adultes"]
+    )
+    too_long = contract.validate({"message": ["x" * 5001]}).errors["message"]
+    assert {"rule": "max_length", "value": 5000, "message": too_long} in rules["fields"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("signup", "expected"),
+    [
+        ({"encodage": "json"}, "clé(s) inconnue(s) encodage"),
+        ({"encoding": "xml"}, "« xml » : attendu « form » ou « json »"),
+        ({"fields": {"prénom": "first_name"}}, "« prénom » n’est pas un champ du formulaire"),
+        ({"fields": {"prenom": "email"}}, "deux champs seraient envoyés sous le nom « email »"),
+        ({"extra_fields": {"nom": "x"}}, "« nom » est déjà le nom d’un champ du formulaire"),
+        ({"encoding": "json", "background": False}, "ne peut pas être en JSON"),
+        ({"callback_days": 0}, "attendu un nombre entier de 1 à 30"),
+    ],
+)
+def test_a_wrong_signup_setting_stops_the_build(tmp_path, signup, expected):
+    result = build_site(ROOT / "pelicanconf.py", tmp_path / "output", SIGNUP=signup)
+    assert not result["ok"]
+    assert "SIGNUP" in result["report"] and expected in result["report"]

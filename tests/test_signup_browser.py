@@ -1,6 +1,8 @@
 """The signup form in Debian's Chromium against the built site and the real receiver:
 sign-ups with and without JavaScript after a poster's QR code, territory pre-selection,
-every validation error, the endpoint down then back, the honeypot, and axe-core."""
+every validation error, the honeypot, the no-JavaScript correction page, and axe-core.
+The endpoint down then back, and the flows shared with a foreign endpoint, are in
+test_signup_endpoints.py."""
 
 from __future__ import annotations
 
@@ -10,13 +12,12 @@ import pytest
 # after which this module could no longer read its UTF-8 axe.min.js.
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, build_site, free_port, serve_directory
+from playwright.sync_api import expect
 from receiver_process import ReceiverProcess
 
 from receiver import contract
 
 pytestmark = pytest.mark.browser
-playwright_api = pytest.importorskip("playwright.sync_api")
-expect = playwright_api.expect
 
 QR_LANDING = (
     "/territoires/grand-besancon/"
@@ -111,7 +112,7 @@ def stored(site, email: str) -> list[dict]:
 def arrive_by_qr_code_then_open_the_form(page, site) -> None:
     page.goto(site.url + QR_LANDING)
     page.get_by_role("link", name="Je veux m’installer ici").first.click()
-    page.wait_for_url("**/inscription/?territoire=grand-besancon")
+    page.wait_for_url("**/inscription/?territoire=grand-besancon*")
 
 
 def focused_id(page) -> str:
@@ -125,6 +126,8 @@ def assert_no_axe_violation(page) -> None:
 
 def test_signup_with_javascript_after_a_poster_qr_code(page, site):
     arrive_by_qr_code_then_open_the_form(page, site)
+    # The campaign travels in the link's address (site.js), never on the device.
+    assert "utm_campaign=automne-a-besancon&utm_content=2" in page.url
     expect(page.locator("#territoires-grand-besancon")).to_be_checked()  # pre-selected
     assert page.locator("#territoires-dijon-metropole").is_checked() is False
     assert_no_axe_violation(page)  # empty state
@@ -135,7 +138,7 @@ def test_signup_with_javascript_after_a_poster_qr_code(page, site):
     expect(success).to_be_visible()
     expect(success).to_contain_text("Merci, votre inscription est enregistrée")
     assert focused_id(page) == "signup-success"
-    assert page.url.endswith("/inscription/?territoire=grand-besancon")  # shown in place
+    assert "/inscription/?territoire=grand-besancon" in page.url  # shown in place
     (row,) = stored(site, "js@exemple.fr")
     assert {k: row[k] for k in EXPECTED} == EXPECTED
     assert {k: row[k] for k in CAMPAIGN} == CAMPAIGN
@@ -159,8 +162,9 @@ def test_signup_without_javascript_is_a_plain_post_redirected_to_thanks(browser,
         context.close()
     (row,) = stored(site, "sansjs@exemple.fr")
     assert {k: row[k] for k in EXPECTED} == EXPECTED
-    # No script, no sessionStorage: a static site cannot carry the campaign across
-    # pages without a cookie, which the programme refuses (docs/receiver.md).
+    # No script: nothing passes the campaign on to the site's links, and a static site
+    # cannot carry it across pages without storing it, which the programme refuses
+    # (docs/receiver.md).
     assert {k: row[k] for k in CAMPAIGN} == NO_CAMPAIGN
 
 
@@ -234,33 +238,6 @@ def test_every_validation_error_is_shown_announced_and_keeps_the_input(page, sit
     assert focused_id(page) == "email"
     assert_no_axe_violation(page)
     assert page.csp_errors == []
-
-
-def test_endpoint_down_loses_nothing_and_a_retry_after_restart_succeeds(page, site):
-    page.goto(site.url + "/inscription/?territoire=dijon-metropole")
-    fill_form(page, "panne@exemple.fr")
-    site.receiver.stop()
-    try:
-        page.get_by_role("button", name="Envoyer mon inscription").click()
-        problem = page.locator("#send-problem")
-        expect(problem).to_be_visible()
-        expect(problem).to_contain_text("injoignable")
-        expect(problem).to_contain_text("Rien n’est perdu")
-        assert focused_id(page) == "send-problem"
-        expect(page.locator("#signup-form")).to_be_visible()
-        assert page.locator("#prenom").input_value() == "Zoé"
-        assert page.locator("#email").input_value() == "panne@exemple.fr"
-        assert page.locator("#message").input_value() == "Nous cherchons une école bilingue."
-        assert page.locator("#territoires-dijon-metropole").is_checked()
-        assert page.locator("#projet-teletravail").is_checked()
-        assert page.locator("#consentement").is_checked()
-        assert_no_axe_violation(page)
-    finally:
-        site.receiver.start()
-    page.get_by_role("button", name="Envoyer mon inscription").click()
-    expect(page.locator("#signup-success")).to_be_visible()
-    (row,) = stored(site, "panne@exemple.fr")
-    assert row["territoires"] == "dijon-metropole"
 
 
 def test_honeypot_submission_is_dropped(page, site):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import build_site
+from programme import html_scan
+from tiny_site import tiny_settings, write_tiny_programme
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,18 +21,9 @@ def read(site: Path, path: str) -> str:
 
 
 def text_of(html: str) -> str:
-    class Text(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.parts = []
-
-        def handle_data(self, data):
-            self.parts.append(data)
-
-    parser = Text()
-    parser.feed(html)
+    """The text a visitor reads (scripts and styles left out)."""
     # Collapse layout whitespace only: French numbers keep their narrow no-break spaces.
-    return re.sub(r"[ \t\r\n]+", " ", " ".join(parser.parts))
+    return re.sub(r"[ \t\r\n]+", " ", html_scan.parse(html).get_text(" "))
 
 
 def territory_slugs():
@@ -160,3 +153,21 @@ def test_second_programme_builds_from_the_same_theme(tmp_path, example):
     assert "Cap sur Chalon" in html
     assert "Venez vivre en Bourgogne" not in html
     assert "--primary: #0b5a6b;" in (tmp_path / "out" / "theme/css/brand.css").read_text()
+
+
+def footer_phone(page: str) -> tuple[str, str]:
+    link = html_scan.parse(page).find("footer").find("a", href=re.compile("^tel:"))
+    return link["href"], link.get_text()
+
+
+def test_footer_phone_link_dials_the_number(demo_site, tmp_path):
+    assert footer_phone(read(demo_site, "/")) == ("tel:+33381000000", "03 81 00 00 00")
+    # Written the international way, as a programme may (it rendered tel:+33+33…).
+    content = write_tiny_programme(tmp_path / "content")
+    settings = tiny_settings(content)
+    brand = settings["BRAND"]
+    settings["BRAND"] = {**brand, "contact": {**brand["contact"], "phone": "+33 3 38 10 00 00"}}
+    result = build_site(ROOT / "pelicanconf.py", tmp_path / "output", **settings)
+    assert result["ok"], result.get("report")
+    page = read(tmp_path / "output", "/")
+    assert footer_phone(page) == ("tel:+33338100000", "+33 3 38 10 00 00")

@@ -1,7 +1,15 @@
 import datetime as dt
 
 import pytest
-from programme.text import close_match, date_fr, euros_fr, number_fr, parse_date, slugify
+from programme.text import (
+    close_match,
+    date_fr,
+    euros_fr,
+    number_fr,
+    parse_date,
+    slugify,
+    tel_href,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,3 +76,20 @@ def test_close_match_suggests_the_nearest_slug():
     assert close_match("besancon", known) == "grand-besancon"
     assert close_match("dijon", known) == "dijon-metropole"
     assert close_match("zzz", known) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "href"),
+    [
+        ("03 81 00 00 00", "tel:+33381000000"),
+        ("03.81.00.00.00", "tel:+33381000000"),
+        ("03-81-00-00-00", "tel:+33381000000"),
+        ("+33 3 38 10 00 00", "tel:+33338100000"),
+        ("+33 (0)3 38 10 00 00", "tel:+33338100000"),
+        ("0033 3 38 10 00 00", "tel:+33338100000"),
+        ("+41 22 000 00 00", "tel:+41220000000"),
+        ("3939", "tel:3939"),
+    ],
+)
+def test_phone_numbers_become_tel_addresses(written, href):
+    assert tel_href(written) == href

@@ -10,6 +10,9 @@ from pathlib import Path
 from demo_settings import content_files_named_in_settings, settings_module
 
 ROOT = Path(__file__).resolve().parent.parent
+# One image cache for every build of the tiny programme, and the demo's own: its photo
+# is one of the demo's, so the cache is warm from the first build of any session on.
+IMAGE_CACHE = ROOT / ".cache" / "images"
 
 TERRITORY = """---
 title: Val d'Alpha
@@ -51,12 +54,6 @@ summary: "Pas encore publié."
 
 Ce texte n'est pas publié.
 """
-SIGNUP_STAND_IN = """---
-title: Inscription
----
-
-Page provisoire du test : le formulaire appartient au plugin d'inscription.
-"""
 LEGAL_PAGES = (
     "a-propos",
     "mentions-legales",
@@ -68,7 +65,7 @@ REDIRECTS = "/territoires/ancien-alpha/: /territoires/val-d-alpha/\n"
 MANIFEST = "# test\n/territoires/ancien-alpha/\n/territoires/val-d-alpha/\n"
 
 
-def write_tiny_programme(content: Path, signup_stand_in: bool = False) -> Path:
+def write_tiny_programme(content: Path) -> Path:
     for folder in ("territoires", "temoignages", "actualites", "pages", "data", "images"):
         (content / folder).mkdir(parents=True, exist_ok=True)
     # Files the settings name (brand logo, podcast artwork…), and only those: every
@@ -87,37 +84,25 @@ def write_tiny_programme(content: Path, signup_stand_in: bool = False) -> Path:
         (content / "pages" / f"{slug}.md").write_text(
             f"---\ntitle: {slug}\n---\n\nPage du test.\n", encoding="utf-8"
         )
-    if signup_stand_in:
-        (content / "pages" / "inscription.md").write_text(SIGNUP_STAND_IN, encoding="utf-8")
     return content
 
 
-def publish_tiny_programme(
-    base: Path, image_cache: Path | None = None, **overrides
-) -> tuple[Path, dict]:
-    """Publish the tiny programme with publishconf.py into base/output.
-
-    The header links to /inscription/, which the signup plugin writes; while that
-    plugin is not in PLUGINS the tiny site gets a stand-in page so that the link check
-    (which is under test) does not fail for a reason outside this programme."""
+def publish_tiny_programme(base: Path, **overrides) -> tuple[Path, dict]:
+    """Publish the tiny programme with publishconf.py into base/output. Its header
+    links to /inscription/, which the signup plugin writes: a missing signup page fails
+    the publication's link check, as it should."""
     from publish import publish
 
     content = write_tiny_programme(base / "content")
-    settings = {**tiny_settings(content, image_cache), **overrides}
+    settings = {**tiny_settings(content), **overrides}
     output = base / "output"
-    result = publish(ROOT / "publishconf.py", output, overrides=settings)
-    if not result["ok"] and any("/inscription/" in e for e in result["errors"]):
-        write_tiny_programme(content, signup_stand_in=True)
-        result = publish(ROOT / "publishconf.py", output, overrides=settings)
-    return output, result
+    return output, publish(ROOT / "publishconf.py", output, overrides=settings)
 
 
-def tiny_settings(content: Path, image_cache: Path | None = None) -> dict:
+def tiny_settings(content: Path, image_cache: Path = IMAGE_CACHE) -> dict:
     """Overrides building the tiny programme: JPEG only (AVIF encoding would dominate
-    the test's time; the image pipeline has its own tests)."""
-    images = {"formats": ["jpeg"]}
-    if image_cache:
-        images["cache_dir"] = str(image_cache)
+    the test's time; the image pipeline has its own tests), the shared image cache."""
+    images = {"formats": ["jpeg"], "cache_dir": str(image_cache)}
     return {"PATH": str(content), "BRAND": _brand(), "IMAGES": images}
 
 

@@ -4,7 +4,8 @@ page template on a phone's first load. `make audit`; not part of `make test`.
     python tools/audit.py [--settings publishconf.py] [--runs 1] [--out .build/audit]
 
 Builds the site with the production settings (SITEURL pointed at a loopback server),
-serves it gzip-compressed like a static host does, with the Content-Security-Policy,
+precompresses it as `make publish` does and serves it (tools/static_server.py) over
+HTTPS like a static host, brotli or gzip when accepted, with the Content-Security-Policy,
 then:
 - runs Lighthouse 12 (npm, `make audit` installs it) in its default mobile configuration
   with Debian's Chromium (CHROME_PATH, the mandatory flags) on the home page, a territory,
@@ -22,10 +23,7 @@ JavaScript ≤ 15 KB and CSS ≤ 20 KB compressed on every page, no layout shift
 from __future__ import annotations
 
 import argparse
-import gzip
-import http.server
 import json
-import mimetypes
 import os
 import shutil
 import ssl
@@ -33,18 +31,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from functools import cache, partial
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "plugins"), str(ROOT / "tests")]
 
 from build import build  # noqa: E402
 from chromium import CHROMIUM_FLAGS  # noqa: E402
+from publish import precompress  # noqa: E402
 from quality_pages import representative_pages  # noqa: E402
+from static_server import StaticServer  # noqa: E402
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 AUDITED = ["home", "territory", "episode", "signup"]
@@ -66,7 +63,6 @@ PHONE = {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75}
 CSP = "default-src 'self'"
 # Pagefind (the search page) compiles WebAssembly: see docs/quality.md.
 SEARCH_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
-COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt", ".vtt"}
 KIND = {
     "document": "html",
     "stylesheet": "css",
@@ -75,70 +71,6 @@ KIND = {
     "font": "fonts",
     "media": "media",
 }
-
-
-@cache
-def _compressed(file: Path, encoding: str) -> bytes:
-    data = file.read_bytes()
-    if encoding == "br":
-        import brotli
-
-        return brotli.compress(data, quality=11)
-    return gzip.compress(data, compresslevel=9, mtime=0)
-
-
-class StaticHost(http.server.BaseHTTPRequestHandler):
-    """GET/HEAD of a built site as a static host serves it: index.html for folders,
-    gzip for text when the browser accepts it, the CSP header, HTTP/1.1 keep-alive."""
-
-    protocol_version = "HTTP/1.1"
-
-    def __init__(self, *args, root: Path, **kwargs):
-        self.root = root
-        super().__init__(*args, **kwargs)
-
-    def log_message(self, *args):
-        pass
-
-    def _file(self) -> Path | None:
-        path = unquote(urlsplit(self.path).path)
-        file = (self.root / path.lstrip("/")).resolve()
-        if not file.is_relative_to(self.root):
-            return None
-        if file.is_dir():
-            file = file / "index.html"
-        return file if file.is_file() else None
-
-    def do_HEAD(self):
-        self.do_GET(body=False)
-
-    def do_GET(self, body=True):
-        file = self._file()
-        status = 200
-        if file is None:
-            status, file = 404, self.root / "404.html"
-        data = file.read_bytes()
-        headers = {"Content-Type": mimetypes.guess_type(file.name)[0] or "application/octet-stream"}
-        if headers["Content-Type"].startswith("text/") or headers["Content-Type"].endswith(
-            ("javascript", "json", "xml")
-        ):
-            headers["Content-Type"] += "; charset=utf-8"
-        accepted = self.headers.get("Accept-Encoding", "")
-        if file.suffix in COMPRESSIBLE and ("br" in accepted or "gzip" in accepted):
-            # What tools/publish.py precompresses (.br, .gz) and nginx serves.
-            headers["Content-Encoding"] = "br" if "br" in accepted else "gzip"
-            data = _compressed(file, headers["Content-Encoding"])
-            headers["Vary"] = "Accept-Encoding"
-        search = urlsplit(self.path).path.startswith("/recherche/")
-        headers["Content-Security-Policy"] = SEARCH_CSP if search else CSP
-        headers["Content-Length"] = str(len(data))
-        headers["Cache-Control"] = "no-cache"
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
 
 
 def serve(root: Path, tls_dir: Path):
@@ -153,12 +85,12 @@ def serve(root: Path, tls_dir: Path):
     )  # fmt: skip
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(StaticHost, root=root.resolve())
-    )
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"https://127.0.0.1:{server.server_address[1]}", server
+    headers = [
+        ("*", {"Content-Security-Policy": CSP, "Cache-Control": "no-cache"}),
+        ("/recherche/*", {"Content-Security-Policy": SEARCH_CSP}),
+    ]
+    server = StaticServer(root, headers=headers, tls=context).start()
+    return server.url, server
 
 
 # -- Lighthouse ---------------------------------------------------------------------------
@@ -333,6 +265,7 @@ def main(argv=None) -> int:
             if not result["ok"]:
                 print(result["report"], file=sys.stderr)
                 return 2
+            precompress(site)  # the .br/.gz a published site has, served when accepted
             pages = representative_pages(site)
             missing = [t for t in AUDITED if t not in pages]
             results = {}

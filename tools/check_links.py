@@ -22,40 +22,15 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from functools import cache
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
+
+from programme import html_scan
 
 SKIPPED_SCHEMES = {"mailto", "tel", "sms", "data", "blob", "javascript", "about", "geo"}
 PELICAN_PLACEHOLDER = re.compile(
     r"(\{|%7B)(filename|static|attach|index|tag|category|author)(\}|%7D)", re.I
 )
-# Attributes that reference another resource, per element (HTML and inline SVG).
-URL_ATTRIBUTES = {
-    "a": ("href",),
-    "area": ("href",),
-    "link": ("href",),
-    "img": ("src",),
-    "source": ("src",),
-    "audio": ("src",),
-    "video": ("src", "poster"),
-    "track": ("src",),
-    "script": ("src",),
-    "iframe": ("src",),
-    "embed": ("src",),
-    "object": ("data",),
-    "input": ("src",),
-    "form": ("action",),
-    "use": ("href", "xlink:href"),
-    "image": ("href", "xlink:href"),
-    "blockquote": ("cite",),
-    "q": ("cite",),
-}
-SRCSET_ELEMENTS = {"img", "source"}
-# <meta> whose content is an address (social cards).
-URL_METAS = {"og:image", "og:url", "og:audio", "og:video", "twitter:image", "twitter:url"}
-JSON_LD_URL_KEYS = {"url", "image", "contentUrl", "logo", "thumbnailUrl", "embedUrl"}
 XML_URL_ATTRIBUTES = {"href", "url", "src"}
 XML_URL_ELEMENTS = {"link", "loc", "url"}
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
@@ -72,85 +47,6 @@ class Problem:
         return f"{self.source}:{self.line}: {self.url} — {self.reason}"
 
 
-def parse_srcset(value: str) -> list[str]:
-    """The URLs of a `srcset` (candidates are 'URL [descriptor]' separated by commas)."""
-    urls = []
-    for candidate in re.split(r",\s+|,(?=\S+\s)", value.strip()):
-        candidate = candidate.strip().rstrip(",")
-        if candidate:
-            urls.append(candidate.split()[0])
-    return urls
-
-
-class _PageParser(HTMLParser):
-    """Collects the references and the anchor targets of one HTML page."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.references: list[tuple[int, str, str]] = []  # (line, url, context)
-        self.anchors: set[str] = set()
-        self._json_ld = False
-        self._json_ld_text: list[str] = []
-        self._json_ld_line = 0
-
-    def handle_starttag(self, tag, attrs):
-        line = self.getpos()[0]
-        attributes = dict(attrs)
-        for name in ("id", "name") if tag == "a" else ("id",):
-            if attributes.get(name):
-                self.anchors.add(attributes[name])
-        for name in URL_ATTRIBUTES.get(tag, ()):
-            value = attributes.get(name)
-            if value is not None:
-                self.references.append((line, value.strip(), f"<{tag} {name}>"))
-        if tag in SRCSET_ELEMENTS and attributes.get("srcset"):
-            for url in parse_srcset(attributes["srcset"]):
-                self.references.append((line, url, f"<{tag} srcset>"))
-        if tag == "meta":
-            key = attributes.get("property") or attributes.get("name") or ""
-            if key in URL_METAS and attributes.get("content"):
-                self.references.append((line, attributes["content"].strip(), f"<meta {key}>"))
-            refresh = re.search(
-                r"url\s*=\s*['\"]?([^'\"\s]+)", attributes.get("content") or "", re.I
-            )
-            if (attributes.get("http-equiv") or "").lower() == "refresh" and refresh:
-                self.references.append((line, refresh.group(1), "<meta refresh>"))
-        if tag == "script" and attributes.get("type") == "application/ld+json":
-            self._json_ld, self._json_ld_text, self._json_ld_line = True, [], line
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-
-    def handle_data(self, data):
-        if self._json_ld:
-            self._json_ld_text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "script" and self._json_ld:
-            self._json_ld = False
-            try:
-                data = json.loads("".join(self._json_ld_text))
-            except ValueError:
-                self.references.append((self._json_ld_line, "(JSON-LD)", "json-invalid"))
-                return
-            for url in _json_urls(data):
-                self.references.append((self._json_ld_line, url, "JSON-LD"))
-
-
-def _json_urls(data) -> list[str]:
-    found = []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in JSON_LD_URL_KEYS and isinstance(value, str):
-                found.append(value)
-            else:
-                found.extend(_json_urls(value))
-    elif isinstance(data, list):
-        for item in data:
-            found.extend(_json_urls(item))
-    return found
-
-
 class LinkChecker:
     def __init__(self, root: Path, site_url: str = ""):
         self.root = Path(root).resolve()
@@ -160,6 +56,7 @@ class LinkChecker:
         self.problems: list[Problem] = []
         self.checked = 0
         self.external: set[str] = set()
+        self.pages: dict[Path, html_scan.Page] = {}  # each page read once
 
     # --- resolving -----------------------------------------------------------------
     def _url_path_of(self, file: Path) -> str:
@@ -204,11 +101,11 @@ class LinkChecker:
             file = file / "index.html"
         return file, unquote(split.fragment), None
 
-    @cache  # noqa: B019 — one checker per run, pages parsed once
-    def _anchors(self, file: Path) -> frozenset[str]:
-        parser = _PageParser()
-        parser.feed(file.read_text(encoding="utf-8", errors="replace"))
-        return frozenset(parser.anchors)
+    def page(self, file: Path) -> html_scan.Page:
+        """The references, anchors and inline code of a built page, read once."""
+        if file not in self.pages:
+            self.pages[file] = html_scan.scan(file.read_text(encoding="utf-8", errors="replace"))
+        return self.pages[file]
 
     def check_reference(self, source: Path, line: int, url: str, context: str = "") -> None:
         self.checked += 1
@@ -238,17 +135,18 @@ class LinkChecker:
             self.problems.append(Problem(relative, line, url, f"introuvable ({shown} absent)"))
             return
         is_page_anchor = fragment and not fragment.startswith(":~:") and target.suffix == ".html"
-        if is_page_anchor and fragment not in self._anchors(target):
+        if is_page_anchor and fragment not in self.page(target).anchors:
             self.problems.append(
                 Problem(relative, line, url, f"ancre #{fragment} absente de la page visée")
             )
 
     # --- per file type -------------------------------------------------------------
     def check_html(self, file: Path) -> None:
-        parser = _PageParser()
-        parser.feed(file.read_text(encoding="utf-8", errors="replace"))
-        for line, url, context in parser.references:
-            self.check_reference(file, line, url, context)
+        page = self.page(file)
+        for line in page.invalid_json_ld:
+            self.check_reference(file, line, "(JSON-LD)", "json-invalid")
+        for reference in page.references:
+            self.check_reference(file, reference.line, reference.url, reference.context)
 
     def check_css(self, file: Path) -> None:
         text = file.read_text(encoding="utf-8", errors="replace")

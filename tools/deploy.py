@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import mimetypes
 import os
 import shlex
 import subprocess
@@ -38,33 +37,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "plugins"))
 
+from programme.files import content_type  # noqa: E402
 from publish import cache_control  # noqa: E402
 
 # Pages and feeds: uploaded after everything they reference.
 LAST = (".html", ".xml", ".txt")
 SERVER_ONLY = {"_redirects.nginx"}  # read by nginx from the server's copy; harmless
-CONTENT_TYPES = {
-    ".avif": "image/avif",
-    ".webp": "image/webp",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip",
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".xml": "application/xml; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".mp3": "audio/mpeg",
-}
-
-
-def content_type(key: str) -> str:
-    if key == "podcast/feed.xml":
-        return "application/rss+xml; charset=utf-8"
-    suffix = Path(key).suffix.lower()
-    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(key)[0] or "application/octet-stream"
 
 
 # -- rsync -----------------------------------------------------------------------------

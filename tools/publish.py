@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
-import html.parser
 import os
 import re
 import shutil
@@ -29,17 +28,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "plugins"))
 
+import check_links  # noqa: E402
 from build import build  # noqa: E402
+from programme import html_scan  # noqa: E402
+from programme.files import MEDIA_TYPES, TEXT_SUFFIXES  # noqa: E402
 
-# Text files worth precompressing; images, audio and Pagefind's own (already gzipped)
-# index files are not.
-COMPRESSIBLE = {".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".vtt", ".srt"}
 MIN_COMPRESS_BYTES = 256
 FINGERPRINTED = ("theme/css", "theme/js")
 FINGERPRINT = re.compile(r"\.[0-9a-f]{10}\.(?:css|js)$")
 LONG_CACHE = "public, max-age=31536000, immutable"
 SHORT_CACHE = "public, max-age=300, must-revalidate"
 DAY_CACHE = "public, max-age=86400"
+# Types of the site's files that Debian's older mime.types lacks: deploy/nginx.conf
+# declares them, from the one table of media types.
+NGINX_ADDED_TYPES = (".avif", ".webp", ".vtt", ".srt", ".webmanifest", ".ics")
 
 
 def cache_control(path: str) -> str:
@@ -60,69 +62,33 @@ def cache_control(path: str) -> str:
 
 
 # -- checks ----------------------------------------------------------------------------
-class _PageScan(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.links: list[tuple[str, str]] = []  # (tag, url)
-        self.problems: list[str] = []
-        self._in_script = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if "style" in attributes:
-            self.problems.append(f"attribut style= sur <{tag}> (bloqué par la CSP)")
-        if any(name.startswith("on") for name in attributes):
-            self.problems.append(f"gestionnaire d’événement en ligne sur <{tag}>")
-        if tag == "style":
-            self.problems.append("élément <style> en ligne (bloqué par la CSP)")
-        if tag == "script":
-            kind = attributes.get("type", "")
-            self._in_script = kind
-            if not attributes.get("src") and kind != "application/ld+json":
-                self.problems.append("script en ligne (bloqué par la CSP)")
-        for name in ("href", "src", "poster", "data"):
-            if attributes.get(name):
-                self.links.append((tag, attributes[name]))
-        if attributes.get("srcset"):
-            for candidate in attributes["srcset"].split(","):
-                if candidate.strip():
-                    self.links.append((tag, candidate.strip().split()[0]))
-        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
-            content = attributes.get("content", "")
-            if "url=" in content:
-                self.links.append(("a", content.split("url=", 1)[1]))
-
-
 def check_site(output: Path, siteurl: str) -> list[str]:
     """Every problem that should stop a publication, in French, one line each: broken
     internal references (tools/check_links.py), resources from other origins, and
     anything the Content-Security-Policy would block."""
-    import check_links
-
     problems = []
-    site = urlsplit(siteurl)
     for name in ("sitemap.xml", "robots.txt", "404.html"):
         if not (output / name).is_file():
             problems.append(f"{name} absent du site construit.")
+    checker = check_links.LinkChecker(output, siteurl)
     broken: dict[str, list[str]] = {}  # address → pages that carry it
-    for problem in check_links.check_site(output, siteurl):
+    for problem in checker.run():
         broken.setdefault(f"{problem.url} — {problem.reason}", []).append(problem.source)
     for link, pages in sorted(broken.items()):
         pages = sorted(set(pages))
         where = pages[0] if len(pages) == 1 else f"{len(pages)} fichiers, dont {pages[0]}"
         problems.append(f"lien cassé : {link} ({where})")
-    for page in sorted(output.rglob("*.html")):
-        relative = page.relative_to(output).as_posix()
+    for file in sorted(checker.root.rglob("*.html")):
+        relative = file.relative_to(checker.root).as_posix()
         if relative.startswith("pagefind/"):
             continue
-        scan = _PageScan()
-        scan.feed(page.read_text(encoding="utf-8"))
-        problems += [f"/{relative} : {problem}" for problem in scan.problems]
-        for tag, link in scan.links:
-            parts = urlsplit(link)
-            # Links to other sites are fine; loading anything from them is not.
-            if tag != "a" and parts.netloc and parts.netloc != site.netloc:
-                problems.append(f"/{relative} : ressource tierce <{tag}> {link}")
+        page = checker.page(file)  # read once, by the link check
+        problems += [f"/{relative}, ligne {line} : {reason}" for line, reason in page.blocked]
+        problems += [
+            f"/{relative}, ligne {resource.line} : ressource tierce "
+            f"{resource.context.split()[0]}> {resource.url}"
+            for resource in html_scan.third_party_resources(page, siteurl)
+        ]
     return problems
 
 
@@ -159,7 +125,7 @@ def precompress(output: Path) -> int:
 
     count = 0
     for path in sorted(output.rglob("*")):
-        if not path.is_file() or path.suffix not in COMPRESSIBLE:
+        if not path.is_file() or path.suffix not in TEXT_SUFFIXES:
             continue
         data = path.read_bytes()
         if len(data) < MIN_COMPRESS_BYTES:
@@ -195,8 +161,14 @@ def render(template: str, **values) -> str:
 
 
 def render_nginx_conf(root, csp: str, listen=("443 ssl", "[::]:443 ssl"), server_name="_"):
+    added_types = [(suffix.lstrip("."), MEDIA_TYPES[suffix]) for suffix in NGINX_ADDED_TYPES]
     return render(
-        "nginx.conf", root=str(root), csp=csp, listen=list(listen), server_name=server_name
+        "nginx.conf",
+        root=str(root),
+        csp=csp,
+        listen=list(listen),
+        server_name=server_name,
+        added_types=added_types,
     )
 
 

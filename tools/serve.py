@@ -7,6 +7,8 @@
   takes the site down.
 - While the last build failed, every page shows the French error report on top of the
   last good build; the terminal prints it too.
+- Files are served by tools/static_server.py (byte ranges, so the audio player can
+  seek; the site's media types); `--port 0` takes a free port and prints it.
 - Pages reload themselves after each successful rebuild (a small script injected by
   this server only — the published site has none of it).
 - The reference signup receiver (receiver/) is started beside the site on port 8001
@@ -16,15 +18,15 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import html
-import http.server
 import json
 import subprocess
 import sys
-import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from static_server import StaticServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,79 +65,20 @@ def error_banner(status: dict) -> bytes:
     ).encode()
 
 
-class DevHandler(http.server.SimpleHTTPRequestHandler):
-    state: DevState
+def inject_dev_script(state: DevState) -> Callable[[bytes, str], bytes]:
+    """What the development server does to every page: the reload script, and the
+    French error report while the last build failed."""
 
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        if self.path.startswith("/__dev/status"):
-            body = json.dumps(self.state.status()).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if path.suffix == ".html" or not path.exists():
-            self._send_page(path)
-            return
-        if self.headers.get("Range", "").startswith("bytes=") and path.is_file():
-            self._send_range(path)
-            return
-        super().do_GET()
-
-    def _send_range(self, path: Path):
-        """Byte ranges, so the audio player can seek (podcast apps and browsers ask)."""
-        size = path.stat().st_size
-        first, _, last = self.headers["Range"][len("bytes=") :].split(",")[0].partition("-")
-        try:
-            if first:
-                start, end = int(first), int(last) if last else size - 1
-            else:  # a suffix: the last N bytes
-                start, end = max(size - int(last), 0), size - 1
-        except ValueError:
-            start, end = 0, -1
-        if not 0 <= start <= end < size:
-            self.send_response(416)
-            self.send_header("Content-Range", f"bytes */{size}")
-            self.end_headers()
-            return
-        with path.open("rb") as f:
-            f.seek(start)
-            body = f.read(end - start + 1)
-        self.send_response(206)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Accept-Ranges", "bytes")
-        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _send_page(self, path: Path):
-        status = 200
-        if not path.is_file():
-            status, path = 404, Path(self.directory) / "404.html"
-        body = path.read_bytes() if path.is_file() else b"<h1>Pas encore construit</h1>"
-        state = self.state.status()
-        inject = DEV_SCRIPT + (b"" if state.get("ok", True) else error_banner(state))
+    def rewrite(body: bytes, path: str) -> bytes:
+        status = state.status()
+        inject = DEV_SCRIPT + (b"" if status.get("ok", True) else error_banner(status))
         if b"<body" in body:
             start = body.index(b"<body")
             end = body.index(b">", start) + 1
-            body = body[:end] + inject + body[end:]
-        else:
-            body = inject + body
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            return body[:end] + inject + body[end:]
+        return inject + body
+
+    return rewrite
 
 
 def run_build(settings: str, output: str, status_file: Path) -> bool:
@@ -176,11 +119,14 @@ def watched_paths(settings_file: str) -> list[Path]:
     return sorted({p.resolve() for p in paths if p.exists()})
 
 
-def start_receiver(host: str, site_port: int) -> subprocess.Popen | None:
+def start_receiver(host: str, site_port: int, output: Path) -> subprocess.Popen | None:
     if not (ROOT / "receiver" / "__main__.py").exists():
         return None
     db = ROOT / ".build" / "inscriptions.sqlite3"
     db.parent.mkdir(parents=True, exist_ok=True)
+    # The site's territories (labels on the correction page, the site's frame).
+    territories = output / "inscription" / "territoires.json"
+    extra = ["--territories", str(territories)] if territories.is_file() else []
     return subprocess.Popen(
         [
             sys.executable,
@@ -196,6 +142,7 @@ def start_receiver(host: str, site_port: int) -> subprocess.Popen | None:
             f"http://{host}:{site_port}",
             "--origin",
             f"http://localhost:{site_port}",
+            *extra,
         ],
         cwd=ROOT,
     )
@@ -217,13 +164,17 @@ def main(argv=None) -> int:
     run_build(args.settings, str(output), status_file)
     output.mkdir(parents=True, exist_ok=True)
 
-    handler = type("Handler", (DevHandler,), {"state": DevState(status_file)})
-    server = http.server.ThreadingHTTPServer(
-        (args.host, args.port), functools.partial(handler, directory=str(output))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    receiver = None if args.no_receiver else start_receiver(args.host, args.port)
-    print(f"Site : http://{args.host}:{args.port}/  (Ctrl+C pour arrêter)", flush=True)
+    state = DevState(status_file)
+    server = StaticServer(
+        output,
+        host=args.host,
+        port=args.port,
+        rewrite_html=inject_dev_script(state),
+        json_routes={"/__dev/status": state.status},
+    ).start()
+    port = int(server.url.rsplit(":", 1)[1])  # the one the system chose for --port 0
+    receiver = None if args.no_receiver else start_receiver(args.host, port, output)
+    print(f"Site : {server.url}/  (Ctrl+C pour arrêter)", flush=True)
     if receiver:
         print(f"Réception des inscriptions : http://{args.host}:8001/", flush=True)
 
@@ -242,7 +193,7 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        server.shutdown()
+        server.stop()
         if receiver:
             receiver.terminate()
     return 0

@@ -28,12 +28,11 @@ from urllib.parse import urlsplit
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.util import xml_elem
+from programme.files import TRANSCRIPT_TYPES
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 
-# Podcasting 2.0 transcript types, by file suffix.
-TRANSCRIPT_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
 CHAPTERS_TYPE = "application/json+chapters"
 
 

@@ -14,6 +14,7 @@ import mutagen
 import webvtt
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
+from programme.files import TRANSCRIPT_TYPES
 
 # What Apple Podcasts accepts as episode audio, by the type mutagen finds in the bytes
 # (not the file name): the MIME type the enclosure announces, and the file suffixes
@@ -121,7 +122,6 @@ class Paragraph:
         return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
 
 
-TRANSCRIPT_MIME = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
 _TIMING = re.compile(
     r"^\s*(?:\d+:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(?:\d+:)?\d{2}:\d{2}[.,]\d{3}(?:\s+.*)?$"
 )
@@ -189,4 +189,4 @@ def read_transcript(path: Path, relative: str) -> Transcript:
             cues.append(Cue(start, end, getattr(caption, "voice", None), cue_text))
     if not cues:
         raise MediaError("transcription vide : aucune réplique horodatée n’a été trouvée.")
-    return Transcript(path=relative, mime=TRANSCRIPT_MIME[suffix], cues=cues)
+    return Transcript(path=relative, mime=TRANSCRIPT_TYPES[suffix], cues=cues)

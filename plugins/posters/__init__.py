@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 from programme import cache_dir
+from programme.files import link_or_copy
 from programme.plugin_settings import plugin_settings
 
 from . import compose, qr
@@ -129,7 +129,7 @@ class PosterGenerator(Generator):
                     dpi=self.config["print_dpi"],
                     cache=cache,
                 )
-                _link(pdf, output / files.print_pdf)
+                link_or_copy(pdf, output / files.print_pdf)
 
     def _cache_folder(self) -> Path:
         if not self.config["cache_path"]:
@@ -138,14 +138,6 @@ class PosterGenerator(Generator):
         if not cache.is_absolute():
             cache = Path(self.settings.get("CACHE_PATH_ROOT", os.getcwd())) / cache
         return cache
-
-
-def _link(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed
-        shutil.copyfile(source, target)
 
 
 def _write(path: Path, data: bytes) -> None:

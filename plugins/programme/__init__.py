@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -17,6 +16,7 @@ from pelican import signals
 
 from . import text
 from .errors import BUILD_ERRORS
+from .files import link_or_copy
 from .generator import ProgrammeGenerator
 from .maps import configure as configure_map
 from .maps import territory_map
@@ -28,6 +28,8 @@ FILTERS = {
     "number_fr": text.number_fr,
     "euros_fr": text.euros_fr,
     "slugify": text.slugify,
+    "when_fr": text.when_fr,
+    "tel": text.tel_href,
 }
 
 
@@ -114,18 +116,11 @@ def link_or_copy_static_files(generator) -> None:
     systems: an output holding links to the content folder would publish broken files.
     Hard links, else copies."""
 
-    def link_or_copy(static):
+    def link_or_copy_static(static):
         source = os.path.join(generator.path, static.source_path)
-        target = os.path.join(generator.output_path, static.save_as)
-        generator._mkdir(os.path.dirname(target))
-        if os.path.lexists(target):
-            os.unlink(target)
-        try:
-            os.link(source, target)
-        except OSError:  # another file system, or links not allowed
-            shutil.copy2(source, target)
+        link_or_copy(source, os.path.join(generator.output_path, static.save_as))
 
-    generator._link_staticfile = link_or_copy
+    generator._link_staticfile = link_or_copy_static
 
 
 def register():

@@ -5,20 +5,24 @@ from __future__ import annotations
 import re
 
 from .fields import FrontMatter
+from .files import AUDIO_SUFFIXES, IMAGE_SUFFIXES, TRANSCRIPT_SUFFIXES
 from .models import (
     CAMPAIGN_CHANNELS,
     EPISODE_TYPES,
+    EVENT_KINDS,
     OPPORTUNITY_KINDS,
     RESULT_KINDS,
     TERRITORY_KINDS,
     Campaign,
     Chapter,
     Episode,
+    Event,
     Figure,
     Guest,
     Household,
     Location,
     Opportunity,
+    Place,
     Placement,
     Poster,
     Territory,
@@ -26,9 +30,6 @@ from .models import (
     WelcomeOfficer,
 )
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".tif", ".tiff", ".svg"}
-AUDIO_SUFFIXES = {".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac"}
-TRANSCRIPT_SUFFIXES = {".vtt", ".srt"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TIMESTAMP = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
 
@@ -251,4 +252,68 @@ def read_episode(fm: FrontMatter, base: dict, territories: dict) -> Episode:
         territory=fm.reference("territory", territories, "le territoire"),
         image=fm.content_file("image", "image", IMAGE_SUFFIXES),
         guid=guid,
+    )
+
+
+def read_event(fm: FrontMatter, base: dict, territories: dict) -> Event:
+    kind = fm.choice("kind", EVENT_KINDS, required=True)
+    start, end = fm.datetime("start"), fm.datetime("end")
+    if start and end and end < start:
+        fm.error("end", "l’événement finit avant de commencer : attendu end ≥ start.")
+    online = kind == "webinaire"
+    place = None
+    block = fm.mapping("place", required=not online)
+    if block is not None:
+        name = fm.text("name", data=block, label="place.name")
+        address = fm.text("address", data=block, label="place.address")
+        lat = fm.number("lat", required=True, data=block, label="place.lat")
+        lon = fm.number("lon", required=True, data=block, label="place.lon")
+        if lat is not None and not -90 <= lat <= 90:
+            fm.error("place.lat", f"une latitude est entre -90 et 90, trouvé {lat}.")
+        elif lon is not None and not -180 <= lon <= 180:
+            fm.error("place.lon", f"une longitude est entre -180 et 180, trouvé {lon}.")
+        elif name and address and lat is not None and lon is not None:
+            place = Place(name, address, Location(lat, lon))
+    online_url = fm.text("online_url", required=online)
+    if online_url and not online_url.startswith("https://"):
+        fm.error(
+            "online_url",
+            f"attendu : l’adresse du webinaire, commençant par https://, trouvé « {online_url} ».",
+        )
+        online_url = None
+    registration = fm.text("registration", required=False)
+    if registration and not registration.startswith("https://"):
+        fm.error(
+            "registration",
+            "attendu : l’adresse d’inscription externe, commençant par https:// "
+            f"(sans ce champ, les visiteurs s’inscrivent par le formulaire du site), "
+            f"trouvé « {registration} ».",
+        )
+        registration = None
+    event_territories = []
+    for index, slug in enumerate(fm.words("territories"), 1):
+        territory = fm.reference(
+            "_", territories, "le territoire", data={"_": slug}, label=f"territories[{index}]"
+        )
+        if territory is not None and territory not in event_territories:
+            event_territories.append(territory)
+    hero = fm.content_file("hero", "image", IMAGE_SUFFIXES)
+    price = fm.number("price_eur")
+    if price is not None and price < 0:
+        fm.error("price_eur", f"attendu : un prix positif ou 0 (gratuit), trouvé {price}.")
+    return Event(
+        **base,
+        summary=fm.text("summary", max_length=300),
+        kind=kind or "",
+        start=start,
+        end=end,
+        place=place,
+        online_url=online_url,
+        territories=event_territories,
+        hero=hero,
+        hero_alt=fm.text("hero_alt", required=hero is not None),
+        capacity=fm.integer("capacity", minimum=1),
+        full=bool(fm.boolean("full")),
+        registration=registration,
+        price_eur=price,
     )

@@ -120,6 +120,27 @@ class FrontMatter:
             )
             return None
 
+    def datetime(self, name, required=True, data=None, label="") -> dt.datetime | None:
+        """A date with its time of day (events): `2026-03-14 10:00`, Europe/Paris."""
+        value = self._get(name, required, data, label)
+        if value is MISSING:
+            return None
+        has_time = isinstance(value, dt.datetime) or (
+            isinstance(value, str) and ":" in value and not isinstance(value, dt.date)
+        )
+        try:
+            parsed = parse_date(value)
+        except (ValueError, TypeError):
+            parsed = None
+        if parsed is None or not has_time:
+            self.error(
+                label or name,
+                "attendu : une date et une heure AAAA-MM-JJ HH:MM, heure de Paris (par exemple "
+                f"2026-03-14 10:00), trouvé « {value} ».",
+            )
+            return None
+        return parsed
+
     def choice(self, name, choices: Iterable[str], required=False, data=None, label=""):
         value = self._get(name, required, data, label)
         if value is MISSING:

@@ -1,14 +1,107 @@
-"""Writing and reading the project's own files safely (caches, derived files).
+"""The project's files: their types (one table of suffixes and media types), writing
+and reading caches safely, and publishing a file into the output.
 
 No Pelican here: image worker processes import it too.
 """
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import pickle
+import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+# -- file types --------------------------------------------------------------------------
+# One table for every file the site reads or publishes, by suffix: what an editor may
+# name in a field (images, audio, transcripts), what the development server, the S3
+# deploy and nginx (deploy/nginx.conf adds the types older mime.types lack) announce,
+# and what tools/publish.py precompresses.
+IMAGE_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".gif": "image/gif",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".svg": "image/svg+xml",
+}
+AUDIO_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".mp4": "audio/mp4",
+    ".aac": "audio/aac",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".wav": "audio/wav",
+    ".flac": "audio/flac",
+}
+# Podcasting 2.0 transcript types.
+TRANSCRIPT_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
+WEB_TYPES = {
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".txt": "text/plain",
+    ".webmanifest": "application/manifest+json",
+    ".ico": "image/vnd.microsoft.icon",
+    ".pdf": "application/pdf",
+    ".woff2": "font/woff2",
+    ".wasm": "application/wasm",
+    ".ics": "text/calendar",  # events' calendar files
+}
+MEDIA_TYPES = {**WEB_TYPES, **IMAGE_TYPES, **AUDIO_TYPES, **TRANSCRIPT_TYPES}
+# Published files whose type their path decides, not their suffix.
+PATH_MEDIA_TYPES = {"podcast/feed.xml": "application/rss+xml"}  # podcast apps want RSS
+IMAGE_SUFFIXES = frozenset(IMAGE_TYPES)
+AUDIO_SUFFIXES = frozenset(AUDIO_TYPES)
+TRANSCRIPT_SUFFIXES = frozenset(TRANSCRIPT_TYPES)
+# Text worth precompressing (.gz, .br) at publish time.
+TEXT_SUFFIXES = frozenset(
+    (".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".vtt", ".srt", ".ics")
+)
+
+
+def media_type(path) -> str:
+    """The media type of a published file, by its path under the output folder."""
+    path = PurePosixPath(str(path).replace(os.sep, "/").lstrip("/"))
+    if str(path) in PATH_MEDIA_TYPES:
+        return PATH_MEDIA_TYPES[str(path)]
+    known = MEDIA_TYPES.get(path.suffix.lower())
+    return known or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def content_type(path) -> str:
+    """The Content-Type header of a published file: its media type, with the charset
+    for text (every text file the site writes is UTF-8)."""
+    kind = media_type(path)
+    if kind.startswith("text/") or (kind.startswith("application/") and kind.endswith("xml")):
+        return f"{kind}; charset=utf-8"
+    return kind
+
+
+# -- publishing --------------------------------------------------------------------------
+def link_or_copy(source: Path, target: Path) -> None:
+    """Put `source` at `target` in the output: a hard link (no copy of the bytes), else
+    a copy (another file system, or links not allowed). Never a symbolic link: an
+    output holding links to the content folder or a cache would publish broken files."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if os.path.lexists(target):
+        target.unlink()
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+# -- caches ------------------------------------------------------------------------------
 
 # A file modified this recently (ns) may be rewritten within the same modification-time
 # tick, so its stamp cannot tell the two versions apart ("racy git"): results read from

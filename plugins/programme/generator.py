@@ -16,6 +16,7 @@ from pelican.contents import Page
 from pelican.generators import Generator
 
 from . import content_types
+from . import events as events_module
 from .errors import BUILD_ERRORS
 from .fields import FrontMatter
 from .models import INDEX_URLS, Entry, KeyFigures, entry_url, save_as
@@ -30,6 +31,7 @@ COLLECTIONS = {
     "temoignages": ("testimonial", "testimonial"),
     "campagnes": ("campaign", "campaign"),
     "podcast": ("episode", "episode"),
+    "evenements": ("event", "event"),
 }
 KEY_FIGURE_FIELDS = (
     "signups_target",
@@ -75,6 +77,9 @@ class ProgrammeGenerator(Generator):
             territory.episodes = [e for e in episodes if e.territory is territory]
         for older, newer in zip(episodes[1:], episodes[:-1], strict=False):
             older.next, newer.previous = newer, older
+        events = events_module.arrange(
+            self.collections["event"], territory_list, self.settings, Path(self.path)
+        )
 
         self.context.update(
             territories=territory_list,
@@ -84,6 +89,12 @@ class ProgrammeGenerator(Generator):
             testimonials=testimonials,
             campaigns=campaigns,
             episodes=episodes,
+            events=events,
+            upcoming_events=[e for e in events if e.upcoming],
+            event_kinds=sorted({e.kind for e in events}),
+            event_territories=[
+                t for t in territory_list if any(t in e.territories for e in events)
+            ],
             key_figures=self._read_key_figures(),
             INDEX_URLS=INDEX_URLS,
         )
@@ -134,6 +145,8 @@ class ProgrammeGenerator(Generator):
             entry = content_types.read_testimonial(fm, base, territories)
         elif kind == "campaign":
             entry = content_types.read_campaign(fm, base)
+        elif kind == "event":
+            entry = content_types.read_event(fm, base, territories)
         else:
             entry = content_types.read_episode(fm, base, territories)
         if fm.failed:
@@ -211,6 +224,7 @@ class ProgrammeGenerator(Generator):
             ("podcast", "podcast"),
             ("news", "news"),
             ("key_figures", "key_figures"),
+            ("events", "events"),
         ):
             url = INDEX_URLS[key]
             writer.write_file(
@@ -221,6 +235,7 @@ class ProgrammeGenerator(Generator):
                 page_name=url.rstrip("/"),
                 url=url,
             )
+        events_module.write_calendars(self.context["events"], self.settings, Path(self.output_path))
         writer.write_file(
             "404.html",
             self.get_template("404"),

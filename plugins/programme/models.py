@@ -11,12 +11,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
+from .text import tel_href
+
 # Public URLs of ../shared/CONTENT.md. URL building lives here and nowhere else.
 PUBLIC_URLS = {
     "territory": "territoires/{slug}/",
     "testimonial": "temoignages/{slug}/",
     "campaign": "campagnes/{slug}/",
     "episode": "podcast/{slug}/",
+    "event": "evenements/{slug}/",
 }
 INDEX_URLS = {
     "territories": "territoires/",
@@ -26,7 +29,10 @@ INDEX_URLS = {
     "news": "actualites/",
     "key_figures": "chiffres-cles/",
     "signup": "inscription/",
+    "events": "evenements/",
 }
+# The calendar of upcoming events (contract), beside the events index.
+EVENTS_CALENDAR_URL = "evenements/calendrier.ics"
 
 
 def entry_url(kind: str, slug: str) -> str:
@@ -69,6 +75,14 @@ CAMPAIGN_CHANNELS = {
     "podcast": "Podcast",
     "influence": "Influence",
     "radio": "Radio",
+}
+EVENT_KINDS = {
+    "week-end-decouverte": "Week-end découverte",
+    "salon": "Salon",
+    "job-dating": "Job dating",
+    "webinaire": "Webinaire",
+    "visite": "Visite",
+    "reunion-information": "Réunion d’information",
 }
 EPISODE_TYPES = {"full": "Épisode", "trailer": "Bande-annonce", "bonus": "Bonus"}
 # What a campaign result counts, when derived figures are computed from it (`kind` of
@@ -128,8 +142,7 @@ class WelcomeOfficer:
     def phone_href(self) -> str | None:
         if not self.phone:
             return None
-        digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
-        return "tel:+33" + digits[1:] if digits.startswith("0") else "tel:" + digits
+        return tel_href(self.phone)
 
 
 @dataclass(frozen=True)
@@ -158,6 +171,7 @@ class Territory(Entry):
     # Filled once every collection is read:
     testimonials: list[Testimonial] = field(default_factory=list, repr=False)
     episodes: list = field(default_factory=list, repr=False)
+    events: list = field(default_factory=list, repr=False)  # upcoming, soonest first
 
     @property
     def kind_label(self) -> str | None:
@@ -383,3 +397,67 @@ class KeyFigures:
     @property
     def is_empty(self) -> bool:
         return not self.funnel and self.budget_eur is None
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    address: str
+    location: Location
+
+
+@dataclass
+class Event(Entry):
+    """content/evenements/<slug>.md: a discovery weekend, a fair stand, a webinar…"""
+
+    summary: str = ""
+    kind: str = ""
+    start: dt.datetime | None = None  # aware, Europe/Paris
+    end: dt.datetime | None = None
+    place: Place | None = None  # None for a webinar
+    online_url: str | None = None
+    territories: list[Territory] = field(default_factory=list)
+    hero: str | None = None
+    hero_alt: str | None = None
+    capacity: int | None = None
+    full: bool = False
+    registration: str | None = None  # external https:// registration page
+    price_eur: float | None = None
+    uid: str = ""  # iCalendar UID, from the ledger (plugins/programme/events.py)
+    sequence: int = 0  # iCalendar SEQUENCE: grows when the time or place change
+    dtstamp: dt.datetime | None = None  # when the UID was first recorded
+    upcoming: bool = True  # at build time; the browser hides it once it has ended
+
+    @property
+    def kind_label(self) -> str:
+        return EVENT_KINDS[self.kind]
+
+    @property
+    def date(self) -> dt.datetime | None:  # sitemap, sorting
+        return self.start
+
+    @property
+    def is_online(self) -> bool:
+        return self.kind == "webinaire" or (self.place is None and bool(self.online_url))
+
+    @property
+    def is_free(self) -> bool:
+        return not self.price_eur
+
+    @property
+    def open_for_registration(self) -> bool:
+        """Offered in the signup form: upcoming, not full, no external registration."""
+        return self.upcoming and not self.full and not self.registration
+
+    @property
+    def registration_url(self) -> str | None:
+        """Where "Je m’inscris" leads: the external page, else the signup form."""
+        if self.registration:
+            return self.registration
+        if not self.upcoming or self.full:
+            return None
+        return f"{INDEX_URLS['signup']}?{urlencode({'evenement': self.slug})}"
+
+    @property
+    def ics_url(self) -> str:
+        return self.url + self.slug + ".ics"

@@ -56,6 +56,28 @@ def date_fr(value, with_day: bool = True) -> str:
     return "1er" + text[1:] if value.day == 1 else text
 
 
+def time_fr(value: dt.datetime) -> str:
+    """`10 h`, `18 h 30`: the hour as French typography writes it (no-break spaces)."""
+    return f"{value.hour}\u00a0h" + (f"\u00a0{value.minute:02d}" if value.minute else "")
+
+
+def weekday_date_fr(value: dt.datetime) -> str:
+    """`samedi 14 mars 2026`, `dimanche 1er mars 2026`."""
+    return format_date(value, "EEEE", locale="fr") + " " + date_fr(value)
+
+
+def when_fr(start: dt.datetime, end: dt.datetime | None) -> str:
+    """An event's dates as visitors read them: `samedi 14 mars 2026, de 10 h à 17 h`, or
+    `du samedi 14 mars 2026 à 10 h au dimanche 15 mars 2026 à 17 h`."""
+    if end is None:
+        return f"{weekday_date_fr(start)}, à {time_fr(start)}"
+    if start.date() == end.date():
+        return f"{weekday_date_fr(start)}, de {time_fr(start)} à {time_fr(end)}"
+    return (
+        f"du {weekday_date_fr(start)} à {time_fr(start)} au {weekday_date_fr(end)} à {time_fr(end)}"
+    )
+
+
 def number_fr(value, decimals: int | None = None) -> str:
     """`12 000`, `5,7`: French grouping with a narrow no-break space, as Babel gives it."""
     if value is None:
@@ -76,6 +98,21 @@ def euros_fr(value, compact: bool = False) -> str:
     if compact and abs(value) >= 10_000:
         return f"{number_fr(value / 1_000, 0)} k€"
     return f"{number_fr(value, 0)} €"
+
+
+def tel_href(phone: str) -> str:
+    """The `tel:` address of a phone number as editors write it (`03 81 00 00 00`,
+    `+33 3 81 00 00 00`, `+33 (0)3 81 00 00 00`, `0033 3…`, with dots or dashes):
+    international form, France's +33 when the number names no country."""
+    number = str(phone).replace("(0)", "")  # the trunk 0 some write after +33
+    digits = re.sub(r"\D", "", number)
+    if number.strip().startswith("+"):
+        return f"tel:+{digits}"
+    if digits.startswith("00"):
+        return f"tel:+{digits[2:]}"
+    if digits.startswith("0"):
+        return f"tel:+33{digits[1:]}"
+    return f"tel:{digits}"  # a short number (3939…): as written
 
 
 def close_match(value: str, candidates: Iterable[str]) -> str | None:

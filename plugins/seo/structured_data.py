@@ -10,6 +10,7 @@ tests/test_seo_browser.py).
 from __future__ import annotations
 
 import json
+import re
 
 from markupsafe import Markup
 
@@ -22,7 +23,10 @@ INDEX_LABELS = {
     "campagnes/": "Campagnes",
     "actualites/": "Actualités",
     "chiffres-cles/": "Chiffres clés",
+    "evenements/": "Événements",
 }
+# "6 boulevard Basdevant, 58230 Saint-Brisson": street, French postcode, town.
+_FRENCH_ADDRESS = re.compile(r"^(?P<street>.+?),\s*(?P<postcode>\d{5})\s+(?P<town>.+)$")
 
 
 def absolute(siteurl: str, path: str) -> str:
@@ -184,6 +188,69 @@ def podcast_episode(settings: dict, episode) -> dict:
     )
 
 
+def postal_address(address: str) -> dict:
+    match = _FRENCH_ADDRESS.match(address.strip())
+    if not match:
+        return {"@type": "PostalAddress", "streetAddress": address, "addressCountry": "FR"}
+    return {
+        "@type": "PostalAddress",
+        "streetAddress": match["street"],
+        "postalCode": match["postcode"],
+        "addressLocality": match["town"],
+        "addressCountry": "FR",
+    }
+
+
+def event(settings: dict, event) -> dict:
+    """schema.org Event with what search engines' event rich results ask for."""
+    siteurl = settings.get("SITEURL", "")
+    brand = settings.get("BRAND", {})
+    if event.place:
+        location = {
+            "@type": "Place",
+            "name": event.place.name,
+            "address": postal_address(event.place.address),
+            "geo": {
+                "@type": "GeoCoordinates",
+                "latitude": event.place.location.lat,
+                "longitude": event.place.location.lon,
+            },
+        }
+    else:
+        location = {"@type": "VirtualLocation", "url": event.online_url}
+    data = {
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary,
+        "url": absolute(siteurl, event.url),
+        "startDate": _iso(event.start),
+        "endDate": _iso(event.end),
+        "eventStatus": f"{SCHEMA}/EventScheduled",
+        "eventAttendanceMode": f"{SCHEMA}/"
+        + ("OnlineEventAttendanceMode" if event.is_online else "OfflineEventAttendanceMode"),
+        "location": location,
+        "organizer": {
+            "@type": "Organization",
+            "name": brand.get("name") or settings.get("SITENAME"),
+            "url": absolute(siteurl, ""),
+        },
+        "maximumAttendeeCapacity": event.capacity,
+    }
+    if event.price_eur is not None or event.capacity or event.registration:
+        registration = event.registration or (
+            absolute(siteurl, event.registration_url) if event.registration_url else None
+        )
+        data["offers"] = {
+            "@type": "Offer",
+            "price": event.price_eur or 0,
+            "priceCurrency": "EUR",
+            "availability": f"{SCHEMA}/" + ("SoldOut" if event.full else "InStock"),
+            "url": registration or absolute(siteurl, event.url),
+            "validFrom": _iso(event.dtstamp),
+        }
+    return _clean(data)
+
+
 def news_article(siteurl: str, article) -> dict:
     return _clean(
         {
@@ -229,6 +296,10 @@ def for_context(context) -> list[dict]:
     elif context.get("campaign") is not None:
         campaign = context["campaign"]
         trail = [("Campagnes", "campagnes/"), (campaign.title, campaign.url)]
+    elif context.get("event") is not None:
+        item = context["event"]
+        objects.append(event(settings, item))
+        trail = [("Événements", "evenements/"), (item.title, item.url)]
     elif context.get("article") is not None:
         article = context["article"]
         objects.append(news_article(siteurl, article))

@@ -1,33 +1,50 @@
-/* Signup form enhancement. Without this file the form is a plain POST to the receiver,
-   which answers with a redirect to /inscription/merci/.
-   With it: the page the form was opened from goes with the form (the visit's campaign,
-   utm_*, is written into the hidden fields by site.js, even where this file cannot
-   run); `?territoire=<slug>` pre-selects a territory; the form is sent in the
-   background as a CORS "simple" request (URL-encoded body, no custom header: no
-   preflight); errors come back from the receiver and are shown GOV.UK-style; any
-   failure keeps everything typed, ready to send again. */
+/* Signup form enhancement. Without this file the form is a plain POST to the endpoint,
+   which answers with a redirect to /inscription/merci/ (or its own page).
+   With it:
+   - the browser checks every field before anything is sent, with the rules and French
+     messages of the payload contract (receiver/contract.py, rendered by the build into
+     the form's data-config attribute): GOV.UK error summary that takes focus and links to each field,
+     a message beside each field, nothing sent while a field is wrong;
+   - `?territoire=<slug>` pre-selects a territory; the page the form was opened from
+     goes with it (the campaign, utm_*, is written into the hidden fields by site.js
+     from this page's address);
+   - the form is sent in the background (SIGNUP["background"], the default): any 2xx
+     answer, or a redirect, is a success and names who will call; our receiver's 422
+     errors are shown beside the fields; any other answer, or none, keeps everything
+     typed, says so in French and offers "Réessayer".
+   Nothing is ever stored on the device. */
 (function () {
   "use strict";
 
   var form = document.getElementById("signup-form");
   if (!form || !window.fetch || !window.URLSearchParams || !window.FormData) { return; }
+  var config;
+  try { config = JSON.parse(form.getAttribute("data-config")); } catch (e) { return; }
 
   var TIMEOUT_MS = 15000;
   var started = Date.now();
+  var rules = config.rules;
+  var names = config.names;
   var summary = document.getElementById("error-summary");
   var summaryList = document.getElementById("error-summary-list");
   var problem = document.getElementById("send-problem");
   var problemText = document.getElementById("send-problem-text");
+  var retry = document.getElementById("signup-retry");
   var success = document.getElementById("signup-success");
   var status = document.getElementById("send-status");
   var button = document.getElementById("signup-submit");
   var sending = false;
 
-  function field(name) { return form.elements.namedItem(name); }
-  function setHidden(name, value) {
-    var input = field(name);
-    if (input && value) { input.value = String(value).slice(0, 500); }
+  // Controls by their contract name (data-field), whatever name the endpoint receives.
+  function controls(field) {
+    return Array.prototype.slice.call(form.querySelectorAll('[data-field="' + field + '"]'));
   }
+  function control(field) { return controls(field)[0] || null; }
+  function setValue(field, value) {
+    var input = control(field);
+    if (input) { input.value = value; }
+  }
+  function isChoice(input) { return input.type === "checkbox" || input.type === "radio"; }
 
   // One id per filled form: a resend after a lost answer is stored only once.
   function newSubmissionId() {
@@ -36,13 +53,23 @@
     for (var i = 0; i < 4; i += 1) { id += Math.random().toString(36).slice(2, 10); }
     return id;
   }
-  field("_submission_id").value = newSubmissionId();
+  setValue("_submission_id", newSubmissionId());
 
   // ?territoire=<slug> (the territory page's "Je veux m'installer ici").
   var params = new URLSearchParams(window.location.search);
   var chosen = params.get("territoire");
   var chosenBox = chosen && document.getElementById("territoires-" + chosen);
-  if (chosenBox && chosenBox.name === "territoires") { chosenBox.checked = true; }
+  if (chosenBox && chosenBox.getAttribute("data-field") === "territoires") {
+    chosenBox.checked = true;
+  }
+
+  // ?evenement=<slug> (an event page's "Je m'inscris à cet événement"). An event that
+  // ended since the build was hidden and disabled by site.js: it cannot be chosen.
+  var chosenEvent = params.get("evenement");
+  var eventBox = chosenEvent && document.getElementById("evenement-" + chosenEvent);
+  if (eventBox && eventBox.getAttribute("data-field") === "evenement" && !eventBox.disabled) {
+    eventBox.checked = true;
+  }
 
   // The page the form was opened from: the referring page of this site, otherwise the
   // pre-selected territory's page.
@@ -53,11 +80,61 @@
         referrer.pathname !== window.location.pathname) { from = referrer.pathname; }
   } catch (e) { /* unreadable referrer */ }
   if (!from && chosenBox) { from = chosenBox.getAttribute("data-page") || ""; }
-  setHidden("page", from);
+  if (!from && eventBox && eventBox.checked) { from = eventBox.getAttribute("data-page") || ""; }
+  if (from) { setValue("page", from.slice(0, 500)); }
 
-  // The receiver validates; our messages come from it (one wording, one place).
+  // Our own checks replace the browser's bubbles (which cannot be styled or summarised).
   form.noValidate = true;
 
+  // --- Checking, with the contract's rules ------------------------------------------
+  function length(text) { return Array.from ? Array.from(text).length : text.length; }
+  function asciiDigits(text) { return (text.match(/[0-9]/g) || []).length; }
+
+  function passes(rule, input, values) {
+    var value = values[0] || "";
+    switch (rule.rule) {
+      case "required": return value !== "";
+      case "pattern": return new RegExp(rule.value).test(value);
+      case "digits":
+        return asciiDigits(value) >= rule.value[0] && asciiDigits(value) <= rule.value[1];
+      case "integer":
+        return /^[0-9]+$/.test(value) &&
+          Number(value) >= rule.value[0] && Number(value) <= rule.value[1];
+      case "max_length": return length(value) <= rule.value;
+      case "min_count": return values.length >= rule.value;
+      case "max_count": return values.length <= rule.value;
+      case "each_pattern":
+        return values.every(function (v) { return new RegExp(rule.value).test(v); });
+      case "one_of":
+        return values.every(function (v) { return rule.value.indexOf(v) !== -1; });
+      case "equals": return value === rule.value;
+      default: return true;  // a rule this script does not know: the receiver checks it
+    }
+  }
+
+  function check() {
+    var errors = [];
+    rules.order.forEach(function (field) {
+      var inputs = controls(field);
+      if (!inputs.length || !rules.fields[field]) { return; }
+      var values = inputs.filter(function (input) {
+        return !isChoice(input) || input.checked;
+      }).map(function (input) { return isChoice(input) ? input.value : input.value.trim(); })
+        .filter(function (v) { return v !== ""; });
+      var group = isChoice(inputs[0]);
+      var failed = null;
+      rules.fields[field].some(function (rule) {
+        // An empty optional text field has nothing to check.
+        if (!group && !values.length && rule.rule !== "required") { return false; }
+        if (!passes(rule, inputs[0], values)) { failed = rule; return true; }
+        return false;
+      });
+      if (failed) { errors.push({ field: field, message: failed.message }); }
+    });
+    return errors;
+  }
+
+  // --- Showing errors (GOV.UK) --------------------------------------------------------
   function clearErrors() {
     summary.hidden = true;
     summaryList.textContent = "";
@@ -78,14 +155,11 @@
   }
 
   // The element an error links to: the input, or a choice group's first box.
-  function target(name) {
-    var el = field(name);
-    if (el && !el.tagName && el.length) { el = el[0]; }  // RadioNodeList
-    return el && el.tagName ? el : button;
-  }
+  function target(field) { return control(field) || button; }
 
   function showErrors(errors) {
     clearErrors();
+    problem.hidden = true;
     errors.forEach(function (error) {
       var message = error.message;
       var slot = document.getElementById(error.field + "-error");
@@ -100,7 +174,7 @@
         slot.closest(".field").classList.add("field-has-error");
         // A choice group is described by its message on its fieldset (GOV.UK); a
         // single field on its input, which is also marked invalid.
-        var choice = input.type === "checkbox" || input.type === "radio";
+        var choice = isChoice(input);
         var described = choice ? slot.closest("fieldset") : input;
         var ids = (described.getAttribute("aria-describedby") || "").split(" ");
         if (ids.indexOf(slot.id) === -1) { ids.unshift(slot.id); }
@@ -114,7 +188,7 @@
       link.addEventListener("click", function (event) {
         // GOV.UK: focus the field and show its label or legend with it.
         event.preventDefault();
-        var group = (input.type === "checkbox" || input.type === "radio") && input.closest("fieldset");
+        var group = isChoice(input) && input.closest("fieldset");
         var label = group ? group.querySelector("legend") :
           form.querySelector('label[for="' + input.id + '"]');
         input.focus({ preventScroll: true });
@@ -123,20 +197,31 @@
       item.appendChild(link);
       summaryList.appendChild(item);
     });
-    problem.hidden = true;
     summary.hidden = false;
     summary.focus();
   }
 
+  // Whatever went wrong, the form stays as typed and the previous errors go away.
   function showProblem(text) {
+    clearErrors();
     problemText.textContent = text;
     problem.hidden = false;
     problem.focus();
   }
 
+  // Who will call: each chosen territory's welcome officer, else the programme.
   function showSuccess() {
     clearErrors();
     problem.hidden = true;
+    var chosenSlugs = controls("territoires").filter(function (box) { return box.checked; })
+      .map(function (box) { return box.value; });
+    var programmeCalls = chosenSlugs.length === 0;
+    chosenSlugs.forEach(function (slug) {
+      var line = success.querySelector('li[data-territory="' + slug + '"]');
+      if (line) { line.hidden = false; } else { programmeCalls = true; }
+    });
+    var programme = success.querySelector('li[data-territory=""]');
+    if (programme) { programme.hidden = !programmeCalls; }
     form.hidden = true;
     success.hidden = false;
     success.focus();
@@ -148,47 +233,100 @@
     status.textContent = "";
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    if (sending) { return; }
+  // --- Sending ------------------------------------------------------------------------
+  function body() {
+    var data = new FormData(form);
+    if (names._fill_ms) { data.set(names._fill_ms, String(Date.now() - started)); }
+    if (names._format) { data.set(names._format, "json"); }
+    if (config.encoding !== "json") {
+      // application/x-www-form-urlencoded: CORS-safelisted, no preflight.
+      return { body: new URLSearchParams(data), headers: {} };
+    }
+    var object = {};
+    data.forEach(function (value, name) {
+      if (config.multiple.indexOf(name) !== -1) {
+        (object[name] = object[name] || []).push(value);
+      } else {
+        object[name] = value;
+      }
+    });
+    config.multiple.forEach(function (name) { object[name] = object[name] || []; });
+    return { body: JSON.stringify(object), headers: { "Content-Type": "application/json" } };
+  }
+
+  function answered(response) {
+    // A redirect (a CRM's "return URL") cannot be read across origins: it is success.
+    if (response.type === "opaqueredirect" ||
+        (response.status >= 200 && response.status < 300)) {
+      showSuccess();
+      return null;
+    }
+    return response.json().catch(function () { return null; }).then(function (answer) {
+      // 422: answers that break the contract; 400: text our receiver cannot store
+      // (it names the field). Both come with the same list of errors.
+      if ((response.status === 422 || response.status === 400) &&
+          answer && answer.errors && answer.errors.length) {
+        showErrors(answer.errors.map(function (e) {
+          return { field: e.field === "_form" ? "_submit" : e.field, message: e.message };
+        }));
+      } else if (answer && typeof answer.message === "string" && answer.message) {
+        showProblem(answer.message + " (erreur " + response.status + ").");
+      } else {
+        showProblem("Le service d’inscription a répondu par une erreur (code " +
+          response.status + ").");
+      }
+    });
+  }
+
+  function send() {
     sending = true;
     button.setAttribute("aria-disabled", "true");
     status.textContent = "Envoi en cours…";
-    var data = new URLSearchParams(new FormData(form));
-    data.set("_format", "json");
-    data.set("_fill_ms", String(Date.now() - started));
+    var request = body();
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
     fetch(form.action, {
       method: "POST",
-      body: data,  // application/x-www-form-urlencoded: a CORS-safelisted type
+      body: request.body,
+      headers: request.headers,
       mode: "cors",
+      redirect: "manual",
       credentials: "omit",
       cache: "no-store",
+      referrerPolicy: "strict-origin",
       signal: controller ? controller.signal : undefined
     }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (body) {
-        return { status: response.status, body: body };
-      });
-    }).then(function (answer) {
       finish();
-      if (answer.status >= 200 && answer.status < 300 && answer.body && answer.body.ok) {
-        showSuccess();
-      } else if (answer.status === 422 && answer.body && answer.body.errors) {
-        showErrors(answer.body.errors.map(function (e) {
-          return { field: e.field === "_form" ? "_submit" : e.field, message: e.message };
-        }));
-      } else if (answer.status >= 500) {
-        showProblem("Le service d’inscription rencontre un problème (erreur " + answer.status + ").");
-      } else {
-        showProblem((answer.body && answer.body.message) ||
-          "Le service d’inscription a refusé l’envoi (erreur " + answer.status + ").");
-      }
+      return answered(response);
     }, function (error) {
       finish();
       showProblem(error && error.name === "AbortError" ?
         "Le service d’inscription n’a pas répondu à temps." :
-        "Le service d’inscription est injoignable : vérifiez votre connexion à Internet.");
+        "Le service d’inscription n’a pas pu être joint.");
     }).then(function () { if (timer) { clearTimeout(timer); } });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (sending) { return; }
+    problem.hidden = true;
+    var errors = check();
+    if (errors.length) { showErrors(errors); return; }
+    if (!config.background) {
+      // A plain POST of the checked form: the endpoint's own answer or redirect follows.
+      clearErrors();
+      setValue("_fill_ms", String(Date.now() - started));
+      sending = true;
+      HTMLFormElement.prototype.submit.call(form);
+      return;
+    }
+    send();
+  });
+
+  // Back from the endpoint's page after a plain POST (page restored from the cache).
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { finish(); } });
+
+  retry.addEventListener("click", function () {
+    if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
   });
 })();
