@@ -26,6 +26,7 @@ from measurement.figures import FiguresError, update_key_figures
 from measurement.logs import LineCount, merged_requests, parse_line
 from measurement.programme_facts import campaigns, published_episodes
 from measurement.sample_logs import BOTS, BROWSERS, PODCAST_APPS, generate, log_line
+from receiver_process import ReceiverProcess
 
 PARIS = dt.timezone(dt.timedelta(hours=1))
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -419,7 +420,7 @@ def test_a_wrong_token_is_a_french_error(demo_site, demo_logs, receiver_fixture,
             *("--site", str(demo_site), "--signups", url, "--out", str(tmp_path / "stats")),
         ],
         cwd=ROOT,
-        env={**os.environ, "SIGNUPS_TOKEN": "faux", "PYTHONPATH": str(ROOT / "plugins")},
+        env={**os.environ, "SIGNUPS_TOKEN": "faux", "PYTHONPATH": f"{ROOT / 'plugins'}:{ROOT}"},
         capture_output=True,
         encoding="utf-8",
         timeout=300,
@@ -429,35 +430,41 @@ def test_a_wrong_token_is_a_french_error(demo_site, demo_logs, receiver_fixture,
     assert not (tmp_path / "stats").exists()
 
 
-def test_signups_from_todays_receiver_database(demo_site, demo_logs, tmp_path):
+def test_signups_from_the_receivers_database_and_endpoint(
+    demo_site, demo_logs, tmp_path, monkeypatch
+):
     import asyncio
 
     from receiver.contract import Signup
-    from receiver.store import SignupStore
+    from receiver.db import Database
+    from receiver.store import SignupStore, new_public_id, token_add
 
     database = tmp_path / "signups.sqlite3"
-    store = SignupStore(database)
+    Database(database).migrate()
 
     async def add_all():
-        for index, (campaign, poster) in enumerate(
-            [("automne-a-besancon", "2")] * 4 + [("teletravail-au-vert", "1"), ("", "")]
-        ):
-            signup = Signup(
-                prenom="Zoé",
-                nom=f"T{index}",
-                email=f"z{index}@example.org",
-                ville_actuelle="Paris",
-                projet=["emploi"],
-                territoires=["grand-besancon"],
-                utm_medium="print" if campaign else "",
-                utm_campaign=campaign,
-                utm_content=poster,
-                submission_id=f"id-{index}",
-            )
-            await store.add(signup)
+        store = SignupStore(Database(database))
+        try:
+            for index, (campaign, poster) in enumerate(
+                [("automne-a-besancon", "2")] * 4 + [("teletravail-au-vert", "1"), ("", "")]
+            ):
+                signup = Signup(
+                    prenom="Zoé",
+                    nom=f"T{index}",
+                    email=f"z{index}@example.org",
+                    ville_actuelle="Paris",
+                    projet=["emploi"],
+                    territoires=["grand-besancon"],
+                    utm_medium="print" if campaign else "",
+                    utm_campaign=campaign,
+                    utm_content=poster,
+                    submission_id=f"id-{index}",
+                )
+                await store.add(signup, new_public_id(), [])
+        finally:
+            store.close()
 
     asyncio.run(add_all())
-    store.close()
     measured = measure(
         [f"{demo_logs}/*"],
         demo_site,
@@ -471,6 +478,26 @@ def test_signups_from_todays_receiver_database(demo_site, demo_logs, tmp_path):
     assert report["signups"]["teletravail-au-vert"] == {"1": 1}
     assert report["signups_total"] == 6
     assert report["cost_per_signup"]["automne-a-besancon"] == pytest.approx(50000 / 4)
+
+    # The same database behind the real receiver: its /stats.json gives the same join.
+    # (The token is made in process: the demo build set the C locale, in which the
+    # receiver CLI's French output cannot be decoded as text.)
+    _token, secret = token_add(Database(database), "Équipe du programme", [], True)
+    monkeypatch.setenv("SIGNUPS_TOKEN", secret)
+    process = ReceiverProcess(database, 0, ["http://127.0.0.1:8000"]).start()
+    try:
+        over_http = measure(
+            [f"{demo_logs}/*"],
+            demo_site,
+            ROOT / "content",
+            ROOT / "content/data/chiffres.yml",
+            tmp_path / "stats-http",
+            signups=f"{process.base}/stats.json",
+        ).report
+    finally:
+        process.stop()
+    for key in ("signups", "signups_total", "cost_per_signup", "posters", "funnel"):
+        assert over_http[key] == report[key], key
 
 
 @pytest.mark.browser

@@ -11,19 +11,13 @@ receiver's database (a SQLite path or a `postgresql://` URL). Both give the same
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import sqlite3
 import urllib.error
 import urllib.request
-from collections import Counter
 from pathlib import Path
 
-try:  # the receiver's own query (helper of issue 19's endpoint), once it has one
-    from receiver.stats import signup_counts as receiver_counts
-except ImportError:
-    receiver_counts = None
+from receiver.stats import signup_counts
 
 TOKEN_VARIABLE = "SIGNUPS_TOKEN"
 
@@ -60,7 +54,7 @@ def _from_endpoint(url: str) -> dict:
 
 
 def _from_database(source: str) -> dict:
-    signup_counts = receiver_counts or _sqlite_counts
+    """The receiver's own query on its database (SQLite path or PostgreSQL URL)."""
     if not source.startswith("postgresql") and not Path(source).is_file():
         raise SignupsError(f"la base d’inscriptions {source} n’existe pas.")
     try:
@@ -68,34 +62,6 @@ def _from_database(source: str) -> dict:
     except Exception as error:  # sqlite3, psycopg, a file that is not a database…
         message = f"impossible de lire la base d’inscriptions {source} ({error})."
         raise SignupsError(message) from error
-
-
-def _sqlite_counts(path: str) -> dict:
-    """The receiver's SQLite table today (receiver/store.py), read only. Stands in for
-    `receiver.stats.signup_counts` until the receiver has it; the two give one shape."""
-    if path.startswith("postgresql"):
-        raise SignupsError("lire PostgreSQL demande la version du récepteur qui a receiver.stats.")
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = connection.execute(
-            "SELECT received_at, territoires, utm_campaign, utm_content FROM signups"
-        ).fetchall()
-    finally:
-        connection.close()
-    by_campaign: dict[str, Counter] = {}
-    by_territory: Counter = Counter()
-    by_day: Counter = Counter()
-    for received_at, territories, campaign, poster in rows:
-        by_campaign.setdefault(campaign or "", Counter())[poster or ""] += 1
-        by_territory.update((territories or "").split())
-        by_day[(received_at or "")[:10]] += 1
-    return {
-        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "total": len(rows),
-        "by_campaign": {c: dict(p) for c, p in by_campaign.items()},
-        "by_territory": dict(by_territory),
-        "by_day": dict(by_day),
-    }
 
 
 def _checked(data, source: str) -> dict:
