@@ -30,21 +30,21 @@ $(NPM_ALL): package.json package-lock.json
 
 ## Build the demo site and serve it on http://127.0.0.1:8000, rebuilding on every change.
 serve: $(STAMP)
-	$(BIN)/python tools/serve.py --settings $(SETTINGS) --output $(OUTPUT) --host $(HOST) --port $(PORT)
+	$(BIN)/python -m venez_vivre.tools.serve --settings $(SETTINGS) --output $(OUTPUT) --host $(HOST) --port $(PORT)
 
 ## Development build into output/ (the previous output survives a failed build); does
 ## nothing when no input changed since the build that wrote output/ (FORCE=1 rebuilds).
 html: $(STAMP)
-	$(BIN)/python tools/build.py --settings $(SETTINGS) --output $(OUTPUT) $(if $(FORCE),--force)
+	$(BIN)/python -m venez_vivre.tools.build --settings $(SETTINGS) --output $(OUTPUT) $(if $(FORCE),--force)
 
 ## Production build with publishconf.py into a fresh directory, checked (links, CSP,
 ## third parties), fingerprinted and precompressed; swapped into output/ only if all pass.
 publish: $(STAMP)
-	$(BIN)/python tools/publish.py --settings publishconf.py --output $(OUTPUT)
+	$(BIN)/python -m venez_vivre.tools.publish --settings publishconf.py --output $(OUTPUT)
 
 ## Publish, then upload what changed (DEPLOY in publishconf.py: rsync over SSH or S3).
 deploy: publish
-	$(BIN)/python tools/deploy.py --settings publishconf.py --output $(OUTPUT)
+	$(BIN)/python -m venez_vivre.tools.deploy --settings publishconf.py --output $(OUTPUT)
 
 ## Build speed at 10x and 50x the demo, beside plain Pelican and Hugo (prints figures).
 bench-build: $(STAMP)
@@ -58,7 +58,7 @@ test: $(STAMP) $(NPM_TEST)
 
 ## Lighthouse (mobile) on key pages and a page-weight report; fails when a budget is missed.
 audit: $(STAMP) $(NPM_ALL)
-	$(BIN)/python tools/audit.py
+	$(BIN)/python -m venez_vivre.tools.audit
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from demo_settings import content_files_named_in_settings  # noqa: E402
+from venez_vivre.tools.demo_settings import content_files_named_in_settings  # noqa: E402
 
 DEMO = ROOT / "content"
 PYTHON = sys.executable

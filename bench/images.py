@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tools")]
 
-from images import config, pipeline  # noqa: E402
 from PIL import Image  # noqa: E402
+from venez_vivre.images import config, pipeline  # noqa: E402
 
 PHOTOS = ROOT.parent / "shared" / "photos"
 WIDTH = 1080  # a typical rendered width: a hero on a phone at 3×, a body image at 2×
@@ -181,8 +181,8 @@ def synthetic_images(folder: Path, count: int) -> list[Path]:
 
 
 def build_report(label: str, images: list[Path]) -> None:
-    from build import build
-    from images import plugin
+    from venez_vivre.images import plugin
+    from venez_vivre.tools.build import build
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)

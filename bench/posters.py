@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 import yaml  # noqa: E402
-from posters import compose, qr  # noqa: E402
-from programme.models import Poster  # noqa: E402
+from venez_vivre.posters import compose, qr  # noqa: E402
+from venez_vivre.programme.models import Poster  # noqa: E402
 
 
 def demo_posters():

@@ -7,19 +7,15 @@ import functools
 import http.server
 import shutil
 import socket
-import sys
 import threading
 import typing
 from pathlib import Path
 
 import pytest
+from venez_vivre.tools.build import build
+from venez_vivre.tools.chromium import CHROMIUM_FLAGS
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from build import build  # noqa: E402
-from chromium import CHROMIUM_FLAGS  # noqa: E402
 
 
 def build_site(settings: Path, output: Path, **overrides) -> dict:

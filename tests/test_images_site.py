@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site, serve_directory
-from images import config, plugin
 from PIL import Image
 from test_images_pipeline import png_chunk
+from venez_vivre.images import config, plugin
 
 SITEURL = "https://venez-vivre.exemple.org"
 

@@ -119,7 +119,7 @@ def test_markers_do_not_overlap_and_stay_legible_at_320px(browser, demo_url, pat
 
 
 def test_spread_markers_separates_clashing_markers_inside_the_frame():
-    from programme.maps import RADIUS, spread_markers
+    from venez_vivre.programme.maps import RADIUS, spread_markers
 
     points = [(100.0, 100.0), (100.0, 100.0), (104.0, 98.0), (2.0, 2.0), (250.0, 40.0)]
     first = spread_markers(points, 300, 200)
@@ -132,8 +132,8 @@ def test_spread_markers_separates_clashing_markers_inside_the_frame():
 
 
 def test_without_outline_the_map_is_a_schematic_and_a_bad_outline_is_explained():
-    from programme import maps
-    from programme.models import Location
+    from venez_vivre.programme import maps
+    from venez_vivre.programme.models import Location
 
     class Place:
         def __init__(self, slug, lat, lon):
@@ -158,8 +158,8 @@ def test_without_outline_the_map_is_a_schematic_and_a_bad_outline_is_explained()
 
 
 def test_a_territory_page_of_a_large_programme_draws_a_locator_not_every_territory():
-    from programme import maps
-    from programme.models import Location
+    from venez_vivre.programme import maps
+    from venez_vivre.programme.models import Location
 
     class Place:
         def __init__(self, index):

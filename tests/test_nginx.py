@@ -14,7 +14,12 @@ from pathlib import Path
 
 import pytest
 from conftest import free_port
-from publish import LONG_CACHE, SHORT_CACHE, content_security_policy, render_nginx_conf
+from venez_vivre.tools.publish import (
+    LONG_CACHE,
+    SHORT_CACHE,
+    content_security_policy,
+    render_nginx_conf,
+)
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 pytestmark = pytest.mark.skipif(not NGINX, reason="nginx is not installed (.ci/run installs it)")

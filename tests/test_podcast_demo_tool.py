@@ -9,13 +9,13 @@ from pathlib import Path
 import mutagen
 import webvtt
 import yaml
-from podcast.media import read_audio, read_transcript
-from podcast.show import check_artwork
+from venez_vivre.podcast.media import read_audio, read_transcript
+from venez_vivre.podcast.show import check_artwork
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-import make_demo_podcast as tool  # noqa: E402
+from venez_vivre.tools import make_demo_podcast as tool  # noqa: E402
 
 SCRIPT = {
     "slug": "essai",

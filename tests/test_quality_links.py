@@ -7,7 +7,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from check_links import check_site, main, parse_srcset
+from venez_vivre.tools.check_links import check_site, main, parse_srcset
 
 
 def _report(problems) -> str:

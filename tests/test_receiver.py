@@ -12,8 +12,7 @@ import urllib.request
 import pytest
 from conftest import free_port
 from receiver_process import ReceiverProcess
-
-from receiver import contract
+from venez_vivre.receiver import contract
 
 SITE = "http://127.0.0.1:8000"
 VALID = {

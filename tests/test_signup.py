@@ -6,8 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 from conftest import ROOT, build_site
-
-from receiver import contract
+from venez_vivre.receiver import contract
 
 
 class Inputs(HTMLParser):

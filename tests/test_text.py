@@ -1,7 +1,14 @@
 import datetime as dt
 
 import pytest
-from programme.text import close_match, date_fr, euros_fr, number_fr, parse_date, slugify
+from venez_vivre.programme.text import (
+    close_match,
+    date_fr,
+    euros_fr,
+    number_fr,
+    parse_date,
+    slugify,
+)
 
 
 @pytest.mark.parametrize(

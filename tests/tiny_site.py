@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from demo_settings import content_files_named_in_settings, settings_module
+from venez_vivre.tools.demo_settings import content_files_named_in_settings, settings_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,7 +100,7 @@ def publish_tiny_programme(
     The header links to /inscription/, which the signup plugin writes; while that
     plugin is not in PLUGINS the tiny site gets a stand-in page so that the link check
     (which is under test) does not fail for a reason outside this programme."""
-    from publish import publish
+    from venez_vivre.tools.publish import publish
 
     content = write_tiny_programme(base / "content")
     settings = {**tiny_settings(content, image_cache), **overrides}

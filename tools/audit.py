@@ -39,12 +39,23 @@ from functools import cache, partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "plugins"), str(ROOT / "tests")]
+from venez_vivre.tools.build import build
+from venez_vivre.tools.chromium import CHROMIUM_FLAGS
 
-from build import build  # noqa: E402
-from chromium import CHROMIUM_FLAGS  # noqa: E402
-from quality_pages import representative_pages  # noqa: E402
+# The repository's own checks (not part of a programme's install): run from its root.
+ROOT = Path.cwd()
+
+
+def _quality_pages():
+    """tests/quality_pages.py (the pages the browser tests visit), loaded by path."""
+    import importlib.util
+
+    path = ROOT / "tests" / "quality_pages.py"
+    spec = importlib.util.spec_from_file_location("quality_pages", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 AUDITED = ["home", "territory", "episode", "signup"]
@@ -333,7 +344,7 @@ def main(argv=None) -> int:
             if not result["ok"]:
                 print(result["report"], file=sys.stderr)
                 return 2
-            pages = representative_pages(site)
+            pages = _quality_pages().representative_pages(site)
             missing = [t for t in AUDITED if t not in pages]
             results = {}
             for template in (t for t in AUDITED if t in pages):

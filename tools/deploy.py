@@ -36,10 +36,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-
-from publish import cache_control  # noqa: E402
+from venez_vivre.tools.publish import cache_control
 
 # Pages and feeds: uploaded after everything they reference.
 LAST = (".html", ".xml", ".txt")

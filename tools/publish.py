@@ -25,11 +25,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT / "plugins"))
+import venez_vivre.deploy
+from venez_vivre.tools.build import build
 
-from build import build  # noqa: E402
+DEPLOY_TEMPLATES = Path(venez_vivre.deploy.__file__).parent
 
 # Text files worth precompressing; images, audio and Pagefind's own (already gzipped)
 # index files are not.
@@ -97,7 +96,7 @@ def check_site(output: Path, siteurl: str) -> list[str]:
     """Every problem that should stop a publication, in French, one line each: broken
     internal references (tools/check_links.py), resources from other origins, and
     anything the Content-Security-Policy would block."""
-    import check_links
+    from venez_vivre.tools import check_links
 
     problems = []
     site = urlsplit(siteurl)
@@ -190,7 +189,7 @@ def content_security_policy(settings: dict) -> str:
 def render(template: str, **values) -> str:
     import jinja2
 
-    source = (ROOT / "deploy" / template).read_text(encoding="utf-8")
+    source = (DEPLOY_TEMPLATES / template).read_text(encoding="utf-8")
     return jinja2.Template(source, keep_trailing_newline=True).render(**values)
 
 
@@ -256,8 +255,8 @@ def publish(
     write_headers_file(fresh, content_security_policy(settings))
     compressed = precompress(fresh)
 
-    from seo import settings as seo_settings
-    from seo.stable_urls import published_urls, write_manifest
+    from venez_vivre.seo import settings as seo_settings
+    from venez_vivre.seo.stable_urls import published_urls, write_manifest
 
     added = []
     if update_manifest:

@@ -26,7 +26,9 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# The programme's folder (this repository, or a programme's own one): where the
+# command runs, as for `pelican`.
+ROOT = Path.cwd()
 
 DEV_SCRIPT = b"""<script>
 (function () {
@@ -143,7 +145,8 @@ def run_build(settings: str, output: str, status_file: Path) -> bool:
     done = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "tools" / "build.py"),
+            "-m",
+            "venez_vivre.tools.build",
             "--settings",
             settings,
             "--output",
@@ -171,21 +174,21 @@ def watched_paths(settings_file: str) -> list[Path]:
     from pelican.settings import read_settings
 
     settings = read_settings(str(ROOT / settings_file))
-    paths = [ROOT / settings_file, ROOT / "pelicanconf.py", Path(settings["PATH"])]
-    paths += [Path(settings["THEME"]), *map(Path, settings.get("PLUGIN_PATHS", []))]
+    from venez_vivre.tools.build import PACKAGE_FOLDERS
+
+    paths = [ROOT / settings_file, Path(ROOT / settings_file).with_name("pelicanconf.py")]
+    paths += [Path(settings["PATH"]), Path(settings["THEME"]), *map(Path, PACKAGE_FOLDERS)]
     return sorted({p.resolve() for p in paths if p.exists()})
 
 
 def start_receiver(host: str, site_port: int) -> subprocess.Popen | None:
-    if not (ROOT / "receiver" / "__main__.py").exists():
-        return None
     db = ROOT / ".build" / "inscriptions.sqlite3"
     db.parent.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "receiver",
+            "venez_vivre.receiver",
             "--host",
             host,
             "--port",

@@ -14,14 +14,6 @@ worker processes), social (share cards), plugin (Pelican signals, cache, publish
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# Worker processes import this package by name: make sure they can find it.
-_PLUGINS = str(Path(__file__).resolve().parent.parent)
-if _PLUGINS not in sys.path:
-    sys.path.append(_PLUGINS)
-
 
 def register():
     from pelican import signals

@@ -87,13 +87,13 @@ LAST_STATS: dict = {}  # the last build's summary, for the benchmark and the tes
 
 
 def _errors():
-    from programme.errors import BUILD_ERRORS
+    from venez_vivre.programme.errors import BUILD_ERRORS
 
     return BUILD_ERRORS
 
 
 def _relative_source(path) -> str:
-    from programme.reader import relative_source
+    from venez_vivre.programme.reader import relative_source
 
     return relative_source(path)
 
@@ -116,7 +116,7 @@ def initialised(pelican) -> None:
 
 def _pool(workers: int):
     # forkserver: the build process may hold threads (dev server, tests); fork with
-    # threads is unsafe. Children get sys.path from the parent, so `images` imports.
+    # threads is unsafe. Children import venez_vivre.images from the installed package.
     context = multiprocessing.get_context("forkserver")
     return concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pelican.generators import Generator
-from programme.errors import BUILD_ERRORS
-from programme.file_memo import FileMemo
+from venez_vivre.programme.errors import BUILD_ERRORS
+from venez_vivre.programme.file_memo import FileMemo
 
 from . import guids
 from .feed import build_feed

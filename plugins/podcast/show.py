@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from PIL import Image, UnidentifiedImageError
-from programme.text import close_match
+from venez_vivre.programme.text import close_match
 
 # Podcasting 2.0: podcast:guid is the UUIDv5 of the feed URL in this namespace.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
-from programme import cache_dir
-from programme.plugin_settings import plugin_settings
+from venez_vivre.programme import cache_dir
+from venez_vivre.programme.plugin_settings import plugin_settings
 
 from . import compose, qr
 
@@ -160,8 +160,8 @@ def get_generators(pelican):
 def check_landings(pelican) -> None:
     """Every poster's landing must be a page of the built site: a QR code printed on
     thousands of posters cannot lead to a 404."""
-    from programme.errors import BUILD_ERRORS
-    from programme.text import close_match
+    from venez_vivre.programme.errors import BUILD_ERRORS
+    from venez_vivre.programme.text import close_match
 
     output = Path(pelican.output_path)
     built = sorted(

@@ -30,8 +30,8 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
-from programme import cache_dir
-from programme.plugin_settings import plugin_settings
+from venez_vivre.programme import cache_dir
+from venez_vivre.programme.plugin_settings import plugin_settings
 
 DEFAULTS = {"index": True}
 KEPT_INDEXES = 3  # the latest few, so that undoing an edit finds its index again

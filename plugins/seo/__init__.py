@@ -20,10 +20,10 @@ from urllib.request import pathname2url
 
 from jinja2 import pass_context
 from pelican import signals
-from programme.errors import BUILD_ERRORS
-from programme.plugin_settings import plugin_settings
-from programme.reader import relative_source
-from programme.text import close_match
+from venez_vivre.programme.errors import BUILD_ERRORS
+from venez_vivre.programme.plugin_settings import plugin_settings
+from venez_vivre.programme.reader import relative_source
+from venez_vivre.programme.text import close_match
 
 from . import stable_urls, structured_data
 
