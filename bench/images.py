@@ -181,7 +181,6 @@ def synthetic_images(folder: Path, count: int) -> list[Path]:
 
 
 def build_report(label: str, images: list[Path]) -> None:
-    from venez_vivre.images import plugin
     from venez_vivre.tools.build import build
 
     with tempfile.TemporaryDirectory() as folder:
@@ -200,7 +199,7 @@ def build_report(label: str, images: list[Path]) -> None:
             if not result["ok"]:
                 print(result["report"])
                 return
-            stats = dict(plugin.LAST_STATS)
+            stats = dict(result["figures"]["images"])
             print(
                 f"{label:<28}{run:>5}: {elapsed:6.1f} s, {stats['encoded']:4d} encoded, "
                 f"{stats['reused']:4d} reused of {stats['derivatives']} "

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, build_site, serve_directory
 from PIL import Image
 from test_images_pipeline import png_chunk
-from venez_vivre.images import config, plugin
+from venez_vivre.images import config
 
 SITEURL = "https://venez-vivre.exemple.org"
 
@@ -95,7 +95,7 @@ def _brand() -> dict:
 def build(root: Path, content: Path, output: Path | None = None, **images) -> dict:
     output = output or root / "output"
     result = build_site(ROOT / "pelicanconf.py", output, **overrides(root, content, **images))
-    return {**result, "stats": dict(plugin.LAST_STATS), "output": output}
+    return {**result, "stats": dict(result.get("figures", {}).get("images", {})), "output": output}
 
 
 def local(output: Path, url: str) -> Path:

@@ -103,7 +103,7 @@ def _build(
 ) -> dict:
     from pelican import Pelican
     from pelican.settings import read_settings
-    from venez_vivre.programme.errors import BUILD_ERRORS, ContentErrors
+    from venez_vivre.programme.errors import ContentErrors
     from venez_vivre.programme.files import RACY_NS
 
     staging = output.with_name(f".{output.name}.building")
@@ -123,8 +123,9 @@ def _build(
             return {"ok": True, "errors": [], "seconds": _since(started), "skipped": True}
         if quiet:
             logging.getLogger("pelican").setLevel(logging.ERROR)
-        Pelican(settings).run()
-        BUILD_ERRORS.raise_if_any()  # errors found while writing (images, links…)
+        pelican = Pelican(settings)
+        pelican.run()  # Pelican itself stops on content errors, whatever the phase
+        figures = pelican.settings["PROGRAMME"].build.figures
     except ContentErrors as error:
         shutil.rmtree(staging, ignore_errors=True)
         return {"ok": False, "errors": [str(e) for e in error.errors], "report": error.report()}
@@ -148,7 +149,13 @@ def _build(
         stat = output.stat()
         state = {"format": INPUTS_FORMAT, "digest": digest, "output": _identity(stat)}
         record.write_text(json.dumps(state), encoding="utf-8")
-    return {"ok": True, "errors": [], "seconds": _since(started), "skipped": False}
+    return {
+        "ok": True,
+        "errors": [],
+        "seconds": _since(started),
+        "skipped": False,
+        "figures": figures,
+    }
 
 
 def remove_retired_outputs(output: Path) -> threading.Thread:

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from PIL import Image, UnidentifiedImageError
+from venez_vivre.programme.brand import brand_data
 from venez_vivre.programme.text import close_match
 
 # Podcasting 2.0: podcast:guid is the UUIDv5 of the feed URL in this namespace.
@@ -276,7 +277,7 @@ def read_show(settings: dict, content_path: Path, errors) -> Show | None:
     count = len(errors.errors)
     config = {**DEFAULTS, **(settings.get("PODCAST") or {})}
     config["title"] = config["title"] or settings.get("SITENAME")
-    config["author"] = config["author"] or settings.get("BRAND", {}).get("publisher")
+    config["author"] = config["author"] or brand_data(settings.get("BRAND")).get("publisher")
     title = _text(config, "title", errors)
     author = _text(config, "author", errors)
     description = _text(config, "description", errors)

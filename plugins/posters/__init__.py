@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
-from venez_vivre.programme import cache_dir
+from venez_vivre.programme import cache_dir, current
 from venez_vivre.programme.plugin_settings import plugin_settings
 
 from . import compose, qr
@@ -104,13 +104,15 @@ class PosterGenerator(Generator):
                 )
         self.files = files
         self.context["poster_files"] = files
-        _state["campaigns"] = list(self.context.get("campaigns", []))
+        # The campaigns whose landings are checked once every page is written.
+        current(self.settings).states["posters"] = list(self.context.get("campaigns", []))
 
     def generate_output(self, writer):
         content = Path(self.path)
         output = Path(self.output_path)
         cache = self._cache_folder()
-        brand = self.settings.get("BRAND", {})
+        build = current(self.settings)
+        brand = build.brand
         for campaign in self.context.get("campaigns", []):
             for poster in campaign.posters:
                 files = self.files[poster]
@@ -118,18 +120,21 @@ class PosterGenerator(Generator):
                 _write(
                     output / files.qr_png, qr.png(files.tracked_url, self.config["qr_png_scale"])
                 )
+                build.record_written(output / files.qr_svg)
+                build.record_written(output / files.qr_png)
                 pdf = compose.print_pdf_file(
                     source=content / poster.image,
                     tracked_url=files.tracked_url,
                     short_url=files.short_url,
                     headline=poster.caption or campaign.title,
-                    signature=brand.get("name", ""),
-                    colors=brand.get("colors", {}),
+                    signature=brand.name,
+                    colors=dict(brand.colors.items()),
                     size_mm=tuple(self.config["print_size_mm"]),
                     dpi=self.config["print_dpi"],
                     cache=cache,
                 )
                 _link(pdf, output / files.print_pdf)
+                build.record_written(output / files.print_pdf)
 
     def _cache_folder(self) -> Path:
         if not self.config["cache_path"]:
@@ -159,23 +164,19 @@ def get_generators(pelican):
 
 def check_landings(pelican) -> None:
     """Every poster's landing must be a page of the built site: a QR code printed on
-    thousands of posters cannot lead to a 404."""
-    from venez_vivre.programme.errors import BUILD_ERRORS
+    thousands of posters cannot lead to a 404. Asked of the build's written-URL index
+    (every page Pelican's writer wrote), not of the output folder."""
     from venez_vivre.programme.text import close_match
 
-    output = Path(pelican.output_path)
-    built = sorted(
-        "/" + str(p.relative_to(output)).replace(os.sep, "/").removesuffix("index.html")
-        for p in output.rglob("*.html")
-        if p.name != "404.html"
-    )
-    for campaign in _state.pop("campaigns", []):
+    build = current(pelican)
+    campaigns = build.states.get("posters") or []
+    built = build.pages()
+    for campaign in campaigns:
         for poster in campaign.posters:
             path = poster.landing.split("#", 1)[0].split("?", 1)[0]
-            target = output / path.lstrip("/")
-            if target.is_file() or (target / "index.html").is_file():
+            if build.serves(path) or build.serves(path.rstrip("/") + "/"):
                 continue
-            BUILD_ERRORS.add(
+            build.errors.add(
                 campaign.source_path,
                 f"posters[{poster.number}].landing",
                 f"la page « {poster.landing} » n’existe pas dans le site : le QR code de "
@@ -183,11 +184,6 @@ def check_landings(pelican) -> None:
                 "du site, par exemple /territoires/dijon-metropole/.",
                 close_match(path, built),
             )
-
-
-# The campaigns of the build in progress, for the check once every page is written
-# (the `finalized` signal only receives the Pelican object).
-_state: dict = {}
 
 
 def register():

@@ -23,6 +23,9 @@ def write_atomic(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
+        # mkstemp creates 0600: caches are linked into the output, which must be
+        # readable by a web server's user.
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temporary, target)

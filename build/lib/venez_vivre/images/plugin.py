@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from jinja2 import pass_context
 from markupsafe import Markup, escape
+from venez_vivre.programme.build import Build, current
 
 from . import pipeline, social
 from .config import ImageSettings, resolve
@@ -80,38 +82,42 @@ class Run:
     placeholders: dict[str, tuple[str, str]] = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
     plans: dict[tuple, list] = field(default_factory=dict)  # (source, slot, flatten) → plan
+    build: Build | None = None  # the build context this run belongs to
+
+    @property
+    def errors(self):
+        return self.build.errors
+
+    def relative_source(self, path) -> str:
+        return self.build.relative_source(path)
 
 
-RUN: Run | None = None
-LAST_STATS: dict = {}  # the last build's summary, for the benchmark and the tests
+def initialised(pelican) -> None:
+    resolve(pelican.settings)  # a wrong IMAGES setting stops Pelican when it starts
+    pelican.settings.setdefault("JINJA_GLOBALS", {}).update(
+        picture=picture, image_url=template_image_url, share_meta=share_meta
+    )
 
 
-def _errors():
-    from venez_vivre.programme.errors import BUILD_ERRORS
+def run_of(holder) -> Run:
+    """This build's images: made (and every source probed) on first use in the build."""
+    build = current(holder)
+    return build.state("images", lambda: _new_run(build))
 
-    return BUILD_ERRORS
 
-
-def _relative_source(path) -> str:
-    from venez_vivre.programme.reader import relative_source
-
-    return relative_source(path)
+def _new_run(build: Build) -> Run:
+    run = Run(
+        settings=resolve(build.settings),
+        content=build.content,
+        output=build.output,
+        siteurl=build.settings.get("SITEURL", "") or "",
+        build=build,
+    )
+    scan_sources(run)
+    return run
 
 
 # -- 1. sources --------------------------------------------------------------------------
-def initialised(pelican) -> None:
-    global RUN
-    settings = resolve(pelican.settings)
-    RUN = Run(
-        settings=settings,
-        content=Path(pelican.settings["PATH"]).resolve(),
-        output=Path(pelican.output_path).resolve(),
-        siteurl=pelican.settings.get("SITEURL", "") or "",
-    )
-    pelican.settings.setdefault("JINJA_GLOBALS", {}).update(
-        picture=picture, image_url=image_url, share_meta=share_meta
-    )
-    scan_sources(RUN)
 
 
 def _pool(workers: int):
@@ -196,17 +202,17 @@ def _attributes(tag: str) -> dict[str, str]:
 
 def rewrite_body_images(content) -> None:
     """`![alt](images/x.jpg)` in a body → the same <picture> as everywhere else."""
-    run = RUN
     body = getattr(content, "_content", None)
-    if run is None or not body or "<img" not in body:
+    if not body or "<img" not in body:
         return
-    source_file = _relative_source(content.source_path) if content.source_path else "?"
+    run = run_of(content)
+    source_file = run.relative_source(content.source_path) if content.source_path else "?"
 
     def replace(match: re.Match) -> str:
         attrs = _attributes(match.group(0))
         src = attrs.get("src", "")
         if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.IGNORECASE) and not src.startswith("{"):
-            _errors().add(
+            run.errors.add(
                 source_file,
                 "corps du texte",
                 f"l’image « {src} » vient d’un autre site : le site ne charge rien d’un "
@@ -216,13 +222,18 @@ def rewrite_body_images(content) -> None:
         relative = _resolve(src)
         run.users.setdefault(relative, []).append((source_file, "corps du texte"))
         if not attrs.get("alt", "").strip():
-            _errors().add(
+            run.errors.add(
                 source_file,
                 "corps du texte",
                 f"l’image « {src} » n’a pas de texte alternatif : écrivez ![description](…).",
             )
-        markup = picture(
-            relative, attrs.get("alt", ""), "body", source=source_file, field_name="corps du texte"
+        markup = _picture(
+            run,
+            relative,
+            attrs.get("alt", ""),
+            "body",
+            source=source_file,
+            field_name="corps du texte",
         )
         return str(markup) or match.group(0)
 
@@ -234,12 +245,9 @@ def check_used_images(generator) -> None:
     """Runs when the static generator has read its files: the last generator, so every
     content type is in the context, and before programme's all_generators_finalized
     check stops the build with every error at once."""
-    run = RUN
-    if run is None:
-        return
+    run = run_of(generator)
     context = generator.context
-    brand = context.get("BRAND") or {}
-    uses = [(brand.get("default_image"), "pelicanconf.py", "BRAND.default_image")]
+    uses = [(run.build.brand.default_image, "pelicanconf.py", "BRAND.default_image")]
     for territory in context.get("territories") or []:
         uses.append((territory.hero, territory.source_path, "hero"))
     for testimonial in context.get("testimonials") or []:
@@ -252,7 +260,7 @@ def check_used_images(generator) -> None:
     for item in [*(context.get("articles") or []), *(context.get("pages") or [])]:
         image = getattr(item, "metadata", {}).get("image")  # the share card's photo
         if isinstance(image, str) and image:
-            uses.append((image, _relative_source(item.source_path), "image"))
+            uses.append((image, run.relative_source(item.source_path), "image"))
     for src, source_file, name in uses:
         if src:
             run.users.setdefault(_resolve(src), []).append((source_file, name))
@@ -260,12 +268,12 @@ def check_used_images(generator) -> None:
         source = run.sources.get(relative)
         if source is None:
             for source_file, name in users:
-                _errors().add(
+                run.errors.add(
                     source_file, name, f"l’image « {relative} » est introuvable dans content/."
                 )
         elif source.error:
             for source_file, name in users:
-                _errors().add(source_file, name, source.error)
+                run.errors.add(source_file, name, source.error)
 
 
 # -- 4. rendering ------------------------------------------------------------------------
@@ -278,10 +286,10 @@ def _source_for(run: Run, src: str, source_file: str | None, field_name: str) ->
     source = run.sources.get(relative)
     where = source_file or (run.users.get(relative) or [("?", field_name)])[0][0]
     if source is None:
-        _errors().add(where, field_name, f"l’image « {src} » est introuvable dans content/.")
+        run.errors.add(where, field_name, f"l’image « {src} » est introuvable dans content/.")
         return None
     if source.error:
-        _errors().add(where, field_name, source.error)
+        run.errors.add(where, field_name, source.error)
         return None
     return source
 
@@ -370,7 +378,14 @@ def _svg(run: Run, source: Source) -> Derivative:
     return derivative
 
 
-def picture(
+@pass_context
+def picture(context, src, *arguments, **options):
+    """The templates' `picture(src, alt, slot, …)` (Jinja global), for this build."""
+    return _picture(run_of(context), src, *arguments, **options)
+
+
+def _picture(
+    run: Run,
     src,
     alt,
     slot: str = "body",
@@ -384,8 +399,7 @@ def picture(
     eager: the page's main image (LCP) — fetched first, never lazy. `source` names the
     content file using the image, for error messages (found automatically otherwise).
     """
-    run = RUN
-    if run is None or not src:
+    if not src:
         return Markup("")
     if slot not in run.settings.slots:
         raise ValueError(f"picture(): unknown slot {slot!r}; known: {sorted(run.settings.slots)}")
@@ -438,13 +452,18 @@ def picture(
     )
 
 
-def image_url(src, width: int = 1200, source: str | None = None) -> str:
+@pass_context
+def template_image_url(context, src, width: int = 1200, source: str | None = None) -> str:
+    """The templates' `image_url(src, width)` (Jinja global), for this build."""
+    return image_url(run_of(context), src, width, source)
+
+
+def image_url(run: Run, src, width: int = 1200, source: str | None = None) -> str:
     """URL of a JPEG derivative at most `width` px wide (feeds, podcast artwork, meta).
 
     Transparent sources are flattened on white: podcast apps and social networks
     expect an opaque JPEG."""
-    run = RUN
-    if run is None or not src:
+    if not src:
         return ""
     image = _source_for(run, str(src), source, "image")
     if image is None:
@@ -458,7 +477,7 @@ def image_url(src, width: int = 1200, source: str | None = None) -> str:
     return _url(run, derivative.output)
 
 
-def _share_source(context) -> str | None:
+def _share_source(run: Run, context) -> str | None:
     """The photo a page's share card is made from (path relative to content/)."""
     entry = context.get("entry")  # territory, testimonial, campaign or episode pages
     candidates = []
@@ -475,32 +494,24 @@ def _share_source(context) -> str | None:
         item = context.get(name)
         if item is not None and hasattr(item, "metadata"):
             candidates.append(item.metadata.get("image"))
-    candidates.append((context.get("BRAND") or {}).get("default_image"))
+    candidates.append(run.build.brand.default_image)
     for candidate in candidates:
         if candidate and isinstance(candidate, str):
-            source = RUN.sources.get(_resolve(candidate))
+            source = run.sources.get(_resolve(candidate))
             if source and source.probe and source.probe.kind != "svg":
                 return source.relative
     return None
 
 
-def _pass_context(function):
-    from jinja2 import pass_context
-
-    return pass_context(function)
-
-
-@_pass_context
+@pass_context
 def share_meta(context, title: str, description: str = "", url: str | None = None) -> Markup:
     """Open Graph and Twitter card tags, with a 1200 × 630 share image made for the page.
 
     `url`: the page's path from the site root ("territoires/dijon/"), None when the page
     has no address of its own (404)."""
-    run = RUN
-    if run is None:
-        return Markup("")
-    brand = context.get("BRAND") or {}
-    brand_name = brand.get("name") or context.get("SITENAME", "")
+    run = run_of(context)
+    brand = run.build.brand
+    brand_name = brand.name or context.get("SITENAME", "")
     title = " ".join(str(title or brand_name).split())
     description = " ".join(str(description or "").split())
     page_url = f"{run.siteurl}/{url or ''}"
@@ -541,22 +552,22 @@ def share_meta(context, title: str, description: str = "", url: str | None = Non
     )
 
 
-def _share_card(run: Run, context, title: str, brand: dict, url: str | None) -> str:
-    relative = _share_source(context)
+def _share_card(run: Run, context, title: str, brand, url: str | None) -> str:
+    relative = _share_source(run, context)
     source = run.sources.get(relative) if relative else None
     social_settings = run.settings.social
-    colors = brand.get("colors") or {}
+    colors = brand.colors
     font = social_settings["font"]
     font_id = f"{font}:{os.path.getsize(font)}" if os.path.isfile(font) else "default"
-    label = brand.get("short_name") or brand.get("name") or ""
+    label = brand.label
     key = _key(
         pipeline.PIPELINE_VERSION,
         "card",
         source.digest if source else None,
         title,
         label,
-        colors.get("primary", "#333333"),
-        colors.get("accent", "#ffcc00"),
+        colors.primary,
+        colors.accent,
         social_settings["size"],
         social_settings["quality"],
         font_id,
@@ -571,8 +582,8 @@ def _share_card(run: Run, context, title: str, brand: dict, url: str | None) -> 
         source=str(source.path) if source else None,
         title=title,
         brand=label,
-        primary=colors.get("primary", "#333333"),
-        accent=colors.get("accent", "#ffcc00"),
+        primary=colors.primary,
+        accent=colors.accent,
         size=(width, height),
         font=font,
         font_regular=social_settings.get("font_regular", ""),
@@ -722,15 +733,13 @@ def _publish(derivative: Derivative, output_root: Path, folders: set | None = No
 
 
 def finalise(pelican) -> None:
-    run = RUN
-    if run is None:
-        return
+    run = run_of(pelican)
     started = time.perf_counter()
     encoded, failures = encode_missing(run)
     for task, message in failures:
         relative = Path(task.source).relative_to(run.content).as_posix() if task.source else ""
         for source_file, name in run.users.get(relative) or [("?", "image")]:
-            _errors().add(source_file, name, message)
+            run.errors.add(source_file, name, message)
     if failures:
         return  # tools/build.py reports the errors and keeps the previous site
     total_bytes = 0
@@ -746,8 +755,7 @@ def finalise(pelican) -> None:
     _write_placeholders(run)
     removed = clean_cache(run, changed=encoded > 0)
     count = len(run.wanted)
-    LAST_STATS.clear()
-    LAST_STATS.update(
+    run.stats = dict(
         derivatives=count,
         encoded=encoded,
         reused=count - encoded,
@@ -757,7 +765,8 @@ def finalise(pelican) -> None:
         seconds=round(time.perf_counter() - started, 2),
     )
     if _reporting():
-        print(summary(LAST_STATS), file=sys.stderr)
+        print(summary(run.stats), file=sys.stderr)
+    run.build.figures["images"] = run.stats
 
 
 def saved_bytes(run: Run) -> int:

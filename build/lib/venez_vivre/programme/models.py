@@ -1,0 +1,367 @@
+"""The programme's content types as plain typed values, read and validated once.
+
+Templates and other plugins read these objects; they never re-parse front matter.
+`meta` keeps every front-matter field as written, unknown ones included (the contract
+passes unknown fields to templates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
+
+# Public URLs of ../shared/CONTENT.md. URL building lives here and nowhere else.
+PUBLIC_URLS = {
+    "territory": "territoires/{slug}/",
+    "testimonial": "temoignages/{slug}/",
+    "campaign": "campagnes/{slug}/",
+    "episode": "podcast/{slug}/",
+}
+INDEX_URLS = {
+    "territories": "territoires/",
+    "testimonials": "temoignages/",
+    "campaigns": "campagnes/",
+    "podcast": "podcast/",
+    "news": "actualites/",
+    "key_figures": "chiffres-cles/",
+    "signup": "inscription/",
+}
+
+
+def entry_url(kind: str, slug: str) -> str:
+    return PUBLIC_URLS[kind].format(slug=slug)
+
+
+def cost_per(budget_eur: int | None, count: int | None) -> float | None:
+    """A derived cost (per sign-up, per person settled…): computed, never typed, and
+    only when both figures are known."""
+    if budget_eur is None or not count:
+        return None
+    return budget_eur / count
+
+
+def save_as(url: str) -> str:
+    return url + "index.html" if url.endswith("/") else url
+
+
+TERRITORY_KINDS = {
+    "metropole": "Métropole",
+    "ville": "Ville",
+    "agglomeration": "Agglomération",
+    "communaute-de-communes": "Communauté de communes",
+    "parc-naturel": "Parc naturel régional",
+    "departement": "Département",
+}
+OPPORTUNITY_KINDS = {
+    "emploi": "Emploi",
+    "logement": "Logement",
+    "culture": "Culture",
+    "etudes": "Études",
+    "entreprendre": "Entreprendre",
+    "sante": "Santé",
+}
+CAMPAIGN_CHANNELS = {
+    "metro": "Métro",
+    "presse": "Presse",
+    "affichage": "Affichage",
+    "reseaux-sociaux": "Réseaux sociaux",
+    "podcast": "Podcast",
+    "influence": "Influence",
+    "radio": "Radio",
+}
+EPISODE_TYPES = {"full": "Épisode", "trailer": "Bande-annonce", "bonus": "Bonus"}
+# What a campaign result counts, when derived figures are computed from it (`kind` of
+# a result): cost per new inhabitant and cost per sign-up are never typed by hand.
+RESULT_KINDS = {
+    "nouveaux-habitants": "Nouveaux habitants",
+    "inscriptions": "Inscriptions",
+}
+
+
+@dataclass
+class Entry:
+    """What every published entry has: where it comes from and where it goes."""
+
+    slug: str
+    title: str
+    url: str
+    source_path: str  # relative to the project root, for error messages
+    page: object = field(repr=False)  # the Pelican Page holding the rendered body
+    meta: dict = field(repr=False, default_factory=dict)
+
+    @property
+    def save_as(self) -> str:
+        return save_as(self.url)
+
+    @property
+    def content(self) -> str:
+        """The Markdown body as HTML, with {filename} links resolved by Pelican."""
+        return self.page.content
+
+    def __html__(self):  # lets templates print an entry as its title
+        from markupsafe import escape
+
+        return str(escape(self.title))
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: object  # text ("1 h 35") or number
+    kind: str | None = None  # campaign results only: one of RESULT_KINDS
+
+
+@dataclass(frozen=True)
+class Location:
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class WelcomeOfficer:
+    name: str
+    email: str | None
+    phone: str | None
+
+    @property
+    def phone_href(self) -> str | None:
+        if not self.phone:
+            return None
+        digits = "".join(c for c in self.phone if c.isdigit() or c == "+")
+        return "tel:+33" + digits[1:] if digits.startswith("0") else "tel:" + digits
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    kind: str
+    title: str
+    url: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return OPPORTUNITY_KINDS[self.kind]
+
+
+@dataclass
+class Territory(Entry):
+    department: str = ""
+    summary: str = ""
+    hero: str = ""
+    hero_alt: str = ""
+    location: Location | None = None
+    kind: str | None = None
+    tags: list[str] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    welcome_officer: WelcomeOfficer | None = None
+    opportunities: list[Opportunity] = field(default_factory=list)
+    # Filled once every collection is read:
+    testimonials: list[Testimonial] = field(default_factory=list, repr=False)
+    episodes: list = field(default_factory=list, repr=False)
+
+    @property
+    def kind_label(self) -> str | None:
+        return TERRITORY_KINDS.get(self.kind) if self.kind else None
+
+    @property
+    def signup_url(self) -> str:
+        return f"{INDEX_URLS['signup']}?{urlencode({'territoire': self.slug})}"
+
+
+@dataclass(frozen=True)
+class Household:
+    adults: int | None
+    children: int | None
+
+
+@dataclass
+class Testimonial(Entry):
+    person: str = ""
+    origin: str = ""
+    territory: Territory | None = None
+    date: dt.datetime | None = None
+    quote: str = ""
+    portrait: str | None = None
+    portrait_alt: str | None = None
+    moved_in: int | None = None
+    household: Household | None = None
+    profession: str | None = None
+
+    @property
+    def initials(self) -> str:
+        return "".join(part[0] for part in self.person.replace(".", " ").split()[:2]).upper()
+
+
+@dataclass(frozen=True)
+class Poster:
+    number: int  # 1-based, the `utm_content` of its QR code
+    image: str
+    alt: str
+    caption: str | None
+    landing: str  # site path, e.g. /territoires/grand-besancon/
+    campaign_slug: str
+
+    @property
+    def utm(self) -> dict[str, str]:
+        return {
+            "utm_source": "affiche",
+            "utm_medium": "print",
+            "utm_campaign": self.campaign_slug,
+            "utm_content": str(self.number),
+        }
+
+    def tracked_url(self, siteurl: str) -> str:
+        """The URL the poster's QR code encodes (contract: landing page plus UTM)."""
+        base = siteurl.rstrip("/") + self.landing
+        separator = "&" if "?" in base else "?"
+        return base + separator + urlencode(self.utm)
+
+    def short_url(self, siteurl: str) -> str:
+        """What people read and type under the QR code: host and path, no scheme, no
+        tracking (`venez-vivre.example.org/territoires/grand-besancon`)."""
+        host = urlsplit(siteurl).netloc if "://" in siteurl else siteurl.strip("/")
+        path = self.landing.split("#", 1)[0].split("?", 1)[0]
+        path = path.rstrip("/") if path != "/" else ""
+        return (host + path) or "/"
+
+
+@dataclass(frozen=True)
+class Placement:
+    media: str
+    date: dt.datetime | None
+    url: str | None
+
+
+@dataclass
+class Campaign(Entry):
+    summary: str = ""
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    posters: list[Poster] = field(default_factory=list)
+    budget_eur: int | None = None
+    channels: list[str] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
+    results: list[Figure] = field(default_factory=list)
+
+    @property
+    def channel_labels(self) -> list[str]:
+        return [CAMPAIGN_CHANNELS[c] for c in self.channels]
+
+    def result_of_kind(self, kind: str) -> int | None:
+        for result in self.results:
+            if result.kind == kind and isinstance(result.value, (int, float)):
+                return result.value
+        return None
+
+    @property
+    def new_inhabitants(self) -> int | None:
+        return self.result_of_kind("nouveaux-habitants")
+
+    @property
+    def signups(self) -> int | None:
+        return self.result_of_kind("inscriptions")
+
+    @property
+    def cost_per_new_inhabitant(self) -> float | None:
+        """Budget ÷ the result marked `kind: nouveaux-habitants`, when both are known."""
+        return cost_per(self.budget_eur, self.new_inhabitants)
+
+    @property
+    def cost_per_signup(self) -> float | None:
+        """Budget ÷ the result marked `kind: inscriptions`, when both are known."""
+        return cost_per(self.budget_eur, self.signups)
+
+    @property
+    def date(self) -> dt.datetime | None:
+        return self.start
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: int  # seconds from the start of the audio
+    title: str
+
+    @property
+    def timestamp(self) -> str:
+        hours, rest = divmod(self.start, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+@dataclass(frozen=True)
+class Guest:
+    name: str
+    role: str | None
+
+
+@dataclass
+class Episode(Entry):
+    date: dt.datetime | None = None
+    summary: str = ""
+    audio: str = ""  # path relative to content/, published at the same path
+    episode: int = 0
+    season: int | None = None
+    episode_type: str = "full"
+    explicit: bool | None = None
+    transcript: str | None = None
+    chapters: list[Chapter] = field(default_factory=list)
+    guests: list[Guest] = field(default_factory=list)
+    territory: Territory | None = None
+    image: str | None = None
+    guid: str | None = None
+    previous: Episode | None = field(default=None, repr=False)
+    next: Episode | None = field(default=None, repr=False)
+
+    @property
+    def episode_type_label(self) -> str:
+        return EPISODE_TYPES[self.episode_type]
+
+
+@dataclass
+class KeyFigures:
+    """content/data/chiffres.yml: the programme's own figures. Missing ones are None."""
+
+    source_path: str
+    period: str | None = None
+    period_start: dt.datetime | None = None
+    period_end: dt.datetime | None = None
+    signups_target: int | None = None
+    signups: int | None = None
+    site_visits: int | None = None
+    social_views: int | None = None
+    podcast_listens: int | None = None
+    accompanied: int | None = None
+    settled: int | None = None
+    settled_children: int | None = None
+    budget_eur: int | None = None
+    source: str | None = None
+    meta: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def cost_per_settled(self) -> float | None:
+        return cost_per(self.budget_eur, self.settled)
+
+    @property
+    def cost_per_signup(self) -> float | None:
+        return cost_per(self.budget_eur, self.signups)
+
+    @property
+    def target_ratio(self) -> float | None:
+        if self.signups is None or not self.signups_target:
+            return None
+        return self.signups / self.signups_target
+
+    @property
+    def funnel(self) -> list[tuple[str, int]]:
+        """From site visit to settlement: each known step, in order."""
+        steps = [
+            ("Visites du site", self.site_visits),
+            ("Inscriptions", self.signups),
+            ("Personnes accompagnées", self.accompanied),
+            ("Personnes installées", self.settled),
+        ]
+        return [(label, value) for label, value in steps if value is not None]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.funnel and self.budget_eur is None

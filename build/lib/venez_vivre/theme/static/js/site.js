@@ -1,0 +1,55 @@
+/* Enhancements only: every page works without this file. */
+(function () {
+  "use strict";
+
+  // Territories index: filter by kind and tags. Without JavaScript the form stays
+  // hidden and the page is a plain list of every territory.
+  var form = document.getElementById("territory-filters");
+  var list = document.getElementById("territory-list");
+  if (form && list) {
+    var cards = Array.prototype.slice.call(list.querySelectorAll(".territory-card"));
+    var status = form.querySelector(".filter-status");
+    var apply = function () {
+      var kind = (form.querySelector('input[name="kind"]:checked') || {}).value || "";
+      var tags = Array.prototype.map.call(
+        form.querySelectorAll('input[name="tag"]:checked'), function (i) { return i.value; });
+      var shown = 0;
+      cards.forEach(function (card) {
+        var cardTags = (card.getAttribute("data-tags") || "").split(" ");
+        var ok = (!kind || card.getAttribute("data-kind") === kind) &&
+          tags.every(function (t) { return cardTags.indexOf(t) !== -1; });
+        card.classList.toggle("is-filtered-out", !ok);
+        if (ok) { shown += 1; }
+      });
+      status.textContent = shown === 0 ? "Aucun territoire ne correspond à ces critères." :
+        shown === 1 ? "1 territoire affiché." : shown + " territoires affichés.";
+    };
+    form.hidden = false;
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
+})();
+
+// Campaign attribution for the signup form: the utm_* of the visit's first campaign
+// page, kept for this tab's visit in sessionStorage only (never a cookie), and written
+// into the signup form's hidden utm_* fields: sent with a sign-up and nowhere else.
+(function () {
+  "use strict";
+  var KEY = "venez-vivre:attribution";
+  var NAMES = ["utm_source", "utm_medium", "utm_campaign", "utm_content"];
+  try {
+    var kept = JSON.parse(window.sessionStorage.getItem(KEY) || "null");
+    if (!kept) {
+      var params = new URLSearchParams(window.location.search);
+      var found = {};
+      NAMES.forEach(function (name) {
+        if (params.get(name)) { found[name] = params.get(name).slice(0, 200); kept = found; }
+      });
+      if (kept) { window.sessionStorage.setItem(KEY, JSON.stringify(kept)); }
+    }
+    NAMES.forEach(function (name) {
+      var input = document.querySelector('input[type="hidden"][name="' + name + '"]');
+      if (input && kept && kept[name]) { input.value = kept[name]; }
+    });
+  } catch (e) { /* storage disabled or old browser: no attribution */ }
+})();

@@ -1,0 +1,387 @@
+"""Performance budgets: Lighthouse (mobile) on the key pages, and the weight of every
+page template on a phone's first load. `make audit`; not part of `make test`.
+
+    python tools/audit.py [--settings publishconf.py] [--runs 1] [--out .build/audit]
+
+Builds the site with the production settings (SITEURL pointed at a loopback server),
+serves it gzip-compressed like a static host does, with the Content-Security-Policy,
+then:
+- runs Lighthouse 12 (npm, `make audit` installs it) in its default mobile configuration
+  with Debian's Chromium (CHROME_PATH, the mandatory flags) on the home page, a territory,
+  an episode and the signup form: the four category scores and the key metrics;
+- loads one page of every template in Chromium at Lighthouse's phone size (412×823,
+  DPR 1.75) and records what a first visit transfers: HTML, CSS, JS, images, fonts,
+  other, request count, and the layout shift.
+
+Prints the figures as Markdown tables (for the README), writes them with the Lighthouse
+reports to --out, and exits 1 when a budget is missed:
+performance ≥ 95, accessibility = best practices = SEO = 100, home ≤ 300 KB transferred,
+JavaScript ≤ 15 KB and CSS ≤ 20 KB compressed on every page, no layout shift.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.server
+import json
+import mimetypes
+import os
+import shutil
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from functools import cache, partial
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from venez_vivre.tools.build import build
+from venez_vivre.tools.chromium import CHROMIUM_FLAGS
+
+# The repository's own checks (not part of a programme's install): run from its root.
+ROOT = Path.cwd()
+
+
+def _quality_pages():
+    """tests/quality_pages.py (the pages the browser tests visit), loaded by path."""
+    import importlib.util
+
+    path = ROOT / "tests" / "quality_pages.py"
+    spec = importlib.util.spec_from_file_location("quality_pages", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+AUDITED = ["home", "territory", "episode", "signup"]
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+SCORE_BUDGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+HOME_BUDGET_KB = 300
+JS_BUDGET_KB = 15
+CSS_BUDGET_KB = 20
+METRICS = {
+    "first-contentful-paint": "FCP",
+    "largest-contentful-paint": "LCP",
+    "total-blocking-time": "TBT",
+    "cumulative-layout-shift": "CLS",
+    "speed-index": "SI",
+    "total-byte-weight": "poids",
+}
+# Lighthouse's default mobile device (moto g power), for the weight report.
+PHONE = {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75}
+CSP = "default-src 'self'"
+# Pagefind (the search page) compiles WebAssembly: see docs/quality.md.
+SEARCH_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
+COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".xml", ".svg", ".txt", ".vtt"}
+KIND = {
+    "document": "html",
+    "stylesheet": "css",
+    "script": "js",
+    "image": "images",
+    "font": "fonts",
+    "media": "media",
+}
+
+
+@cache
+def _compressed(file: Path, encoding: str) -> bytes:
+    data = file.read_bytes()
+    if encoding == "br":
+        import brotli
+
+        return brotli.compress(data, quality=11)
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+class StaticHost(http.server.BaseHTTPRequestHandler):
+    """GET/HEAD of a built site as a static host serves it: index.html for folders,
+    gzip for text when the browser accepts it, the CSP header, HTTP/1.1 keep-alive."""
+
+    protocol_version = "HTTP/1.1"
+
+    def __init__(self, *args, root: Path, **kwargs):
+        self.root = root
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, *args):
+        pass
+
+    def _file(self) -> Path | None:
+        path = unquote(urlsplit(self.path).path)
+        file = (self.root / path.lstrip("/")).resolve()
+        if not file.is_relative_to(self.root):
+            return None
+        if file.is_dir():
+            file = file / "index.html"
+        return file if file.is_file() else None
+
+    def do_HEAD(self):
+        self.do_GET(body=False)
+
+    def do_GET(self, body=True):
+        file = self._file()
+        status = 200
+        if file is None:
+            status, file = 404, self.root / "404.html"
+        data = file.read_bytes()
+        headers = {"Content-Type": mimetypes.guess_type(file.name)[0] or "application/octet-stream"}
+        if headers["Content-Type"].startswith("text/") or headers["Content-Type"].endswith(
+            ("javascript", "json", "xml")
+        ):
+            headers["Content-Type"] += "; charset=utf-8"
+        accepted = self.headers.get("Accept-Encoding", "")
+        if file.suffix in COMPRESSIBLE and ("br" in accepted or "gzip" in accepted):
+            # What tools/publish.py precompresses (.br, .gz) and nginx serves.
+            headers["Content-Encoding"] = "br" if "br" in accepted else "gzip"
+            data = _compressed(file, headers["Content-Encoding"])
+            headers["Vary"] = "Accept-Encoding"
+        search = urlsplit(self.path).path.startswith("/recherche/")
+        headers["Content-Security-Policy"] = SEARCH_CSP if search else CSP
+        headers["Content-Length"] = str(len(data))
+        headers["Cache-Control"] = "no-cache"
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+
+def serve(root: Path, tls_dir: Path):
+    """HTTPS on loopback with a throwaway self-signed certificate: the production
+    settings want an https:// SITEURL, and browsers only use brotli over HTTPS."""
+    cert, key = tls_dir / "cert.pem", tls_dir / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(StaticHost, root=root.resolve())
+    )
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"https://127.0.0.1:{server.server_address[1]}", server
+
+
+# -- Lighthouse ---------------------------------------------------------------------------
+def lighthouse(url: str, report: Path) -> dict:
+    chromium = shutil.which("chromium")
+    if not chromium:
+        raise SystemExit("chromium is missing: apt-get install chromium (.ci/run does it)")
+    if not LIGHTHOUSE.exists():
+        raise SystemExit(f"{LIGHTHOUSE} is missing: run `make audit` (npm ci)")
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        "--output=json",
+        f"--output-path={report}",
+        f"--chrome-flags={' '.join([*CHROMIUM_FLAGS, '--ignore-certificate-errors'])}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--no-enable-error-reporting",
+        "--quiet",
+    ]
+    env = {**os.environ, "CHROME_PATH": chromium}
+    subprocess.run(command, check=True, env=env, timeout=240)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    scores = {c: round(100 * (data["categories"][c]["score"] or 0)) for c in CATEGORIES}
+    metrics = {key: data["audits"][key]["numericValue"] for key in METRICS}
+    # What lowers a score, to explain a missed budget.
+    failing = {
+        c: [
+            f"{ref['id']} {data['audits'][ref['id']]['score']}"
+            for ref in data["categories"][c]["auditRefs"]
+            if ref["weight"] > 0 and (data["audits"][ref["id"]]["score"] or 0) < 1
+        ]
+        for c in CATEGORIES
+    }
+    return {"scores": scores, "metrics": metrics, "failing": failing}
+
+
+def median_run(runs: list[dict]) -> dict:
+    ranked = sorted(runs, key=lambda r: r["scores"]["performance"])
+    return ranked[len(ranked) // 2]
+
+
+# -- Page weight -------------------------------------------------------------------------
+LAYOUT_SHIFT = """() => new Promise((resolve) => {
+  let total = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+  }).observe({type: 'layout-shift', buffered: true});
+  setTimeout(() => resolve(total), 500);
+})"""
+
+
+def page_weights(base: str, pages: dict[str, str]) -> dict[str, dict]:
+    from playwright.sync_api import sync_playwright
+
+    weights = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        try:
+            for template, path in pages.items():
+                # A fresh context (empty cache) per page; the certificate is self-signed.
+                context = browser.new_context(**PHONE, ignore_https_errors=True)
+                page = context.new_page()
+                responses = []
+                page.on("requestfinished", lambda request, seen=responses: seen.append(request))
+                started = time.perf_counter()
+                page.goto(base + path, wait_until="load")
+                page.wait_for_timeout(300)
+                shift = page.evaluate(LAYOUT_SHIFT)
+                totals = dict.fromkeys(
+                    ["html", "css", "js", "images", "fonts", "media", "other"], 0
+                )
+                for request in responses:
+                    sizes = request.sizes()
+                    transferred = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                    totals[KIND.get(request.resource_type, "other")] += transferred
+                weights[template] = {
+                    "path": path,
+                    **totals,
+                    "total": sum(totals.values()),
+                    "requests": len(responses),
+                    "cls": round(shift, 4),
+                }
+                context.close()
+                print(f"weight {template} {time.perf_counter() - started:.1f} s", flush=True)
+        finally:
+            browser.close()
+    return weights
+
+
+# -- Report --------------------------------------------------------------------------------
+def kb(value: float) -> str:
+    return f"{value / 1024:.1f}"
+
+
+def markdown(lighthouse_results: dict, weights: dict) -> str:
+    lines = [
+        "Lighthouse 12, mobile configuration (simulated slow 4G, moto g power), Debian's Chromium:",
+        "",
+        "| page | performance | accessibility | best practices | SEO | FCP | LCP | TBT | CLS"
+        " | SI | weight |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for template, result in lighthouse_results.items():
+        s, m = result["scores"], result["metrics"]
+        lines.append(
+            f"| {template} `{result['path']}` | {s['performance']} | {s['accessibility']} | "
+            f"{s['best-practices']} | {s['seo']} | {m['first-contentful-paint'] / 1000:.1f} s | "
+            f"{m['largest-contentful-paint'] / 1000:.1f} s | {m['total-blocking-time']:.0f} ms | "
+            f"{m['cumulative-layout-shift']:.3f} | {m['speed-index'] / 1000:.1f} s | "
+            f"{kb(m['total-byte-weight'])} KB |"
+        )
+    lines += [
+        "",
+        "First load at phone width (412×823, DPR 1.75), KB transferred (brotli):",
+        "",
+        "| template | page | HTML | CSS | JS | images | fonts | media | other | total | requests"
+        " | layout shift |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for template, w in weights.items():
+        lines.append(
+            f"| {template} | `{w['path']}` | {kb(w['html'])} | {kb(w['css'])} | {kb(w['js'])} | "
+            f"{kb(w['images'])} | {kb(w['fonts'])} | {kb(w['media'])} | {kb(w['other'])} | "
+            f"{kb(w['total'])} | {w['requests']} | {w['cls']} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def budget_misses(lighthouse_results: dict, weights: dict, missing: list[str]) -> list[str]:
+    misses = [
+        f"no {template} page in the build: Lighthouse cannot audit it" for template in missing
+    ]
+    for template, result in lighthouse_results.items():
+        for category, minimum in SCORE_BUDGETS.items():
+            score = result["scores"][category]
+            if score < minimum:
+                lowered_by = ", ".join(result["failing"][category])
+                misses.append(f"{template}: {category} {score} < {minimum} ({lowered_by})")
+        if result["metrics"]["cumulative-layout-shift"] > 0:
+            misses.append(
+                f"{template}: Lighthouse layout shift "
+                f"{result['metrics']['cumulative-layout-shift']:.3f} > 0"
+            )
+    if "home" in weights and weights["home"]["total"] > HOME_BUDGET_KB * 1024:
+        misses.append(f"home: {kb(weights['home']['total'])} KB > {HOME_BUDGET_KB} KB transferred")
+    for template, w in weights.items():
+        if w["js"] > JS_BUDGET_KB * 1024:
+            misses.append(f"{template}: JavaScript {kb(w['js'])} KB > {JS_BUDGET_KB} KB")
+        if w["css"] > CSS_BUDGET_KB * 1024:
+            misses.append(f"{template}: CSS {kb(w['css'])} KB > {CSS_BUDGET_KB} KB")
+        if w["cls"] > 0:
+            misses.append(f"{template}: layout shift {w['cls']} > 0")
+    return misses
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--settings", default=str(ROOT / "publishconf.py"))
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (median)")
+    parser.add_argument("--out", default=str(ROOT / ".build" / "audit"))
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory(prefix="audit-") as tmp:
+        site = Path(tmp) / "site"
+        # The server's address must be known before the build (SITEURL): bind first.
+        site.mkdir()
+        base, server = serve(site, Path(tmp))
+        try:
+            result = build(args.settings, site, overrides={"SITEURL": base}, quiet=True)
+            if not result["ok"]:
+                print(result["report"], file=sys.stderr)
+                return 2
+            pages = _quality_pages().representative_pages(site)
+            missing = [t for t in AUDITED if t not in pages]
+            results = {}
+            for template in (t for t in AUDITED if t in pages):
+                runs = []
+                for number in range(args.runs):
+                    print(f"Lighthouse {template} {pages[template]} ({number + 1}/{args.runs})…")
+                    runs.append(lighthouse(base + pages[template], out / f"{template}.json"))
+                results[template] = {"path": pages[template], **median_run(runs)}
+                if args.runs > 1:
+                    results[template]["performance_runs"] = [
+                        r["scores"]["performance"] for r in runs
+                    ]
+            weights = page_weights(base, pages)
+        finally:
+            server.shutdown()
+
+    table = markdown(results, weights)
+    misses = budget_misses(results, weights, missing)
+    print()
+    print(table)
+    (out / "figures.md").write_text(table, encoding="utf-8")
+    (out / "figures.json").write_text(
+        json.dumps({"lighthouse": results, "weights": weights, "misses": misses}, indent=1),
+        encoding="utf-8",
+    )
+    if any(len(r.get("performance_runs", [])) > 1 for r in results.values()):
+        spread = {t: r["performance_runs"] for t, r in results.items()}
+        print(f"performance per run: {spread} (median kept; stdev ", end="")
+        every = [score for scores in spread.values() for score in scores]
+        print(f"{statistics.pstdev(every):.1f})")
+    print(f"Figures and Lighthouse reports: {out}/")
+    if misses:
+        print("\nBudgets missed:\n  " + "\n  ".join(misses))
+        return 1
+    print("\nEvery budget is met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
