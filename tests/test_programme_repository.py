@@ -25,6 +25,26 @@ def wheel_environment(tmp_path_factory) -> Path:
     environment's, seen through a .pth line: that adds the folder to the path without
     running the editable install's import hook, which lives in a .pth file there."""
     base = tmp_path_factory.mktemp("wheel")
+    # From a copy of what the wheel is made of: setuptools writes its build/ folder
+    # beside pyproject.toml, which must not land in (or race in) the repository.
+    source = base / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".*",
+            "node_modules",
+            "content",
+            "examples",
+            "tests",
+            "bench",
+            "docs",
+            "output",
+            "build",
+            "*.egg-info",
+            "__pycache__",
+        ),
+    )
     subprocess.run(
         [
             sys.executable,
@@ -36,7 +56,7 @@ def wheel_environment(tmp_path_factory) -> Path:
             "--no-build-isolation",
             "--wheel-dir",
             str(base / "dist"),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         cwd=base,
@@ -87,9 +107,11 @@ def ville_site(wheel_environment, tmp_path_factory) -> Path:
         "pelicanconf.py",
         "publishconf.py",
     ]
-    warm = ROOT / ".cache" / "images"  # the same photos: reuse their derivatives
+    # The programme's caches (its own photos' derivatives, posters…) are kept in the
+    # repository's .cache between sessions: cold only on a fresh machine.
+    warm = ROOT / ".cache" / "examples-ville"
     if warm.is_dir():
-        shutil.copytree(warm, programme / ".cache" / "images", copy_function=os.link)
+        shutil.copytree(warm, programme / ".cache", copy_function=os.link)
     python = wheel_environment / "bin" / "python"
     where = subprocess.run(
         [str(python), "-c", "import venez_vivre; print(venez_vivre.__file__)"],
@@ -117,6 +139,13 @@ def ville_site(wheel_environment, tmp_path_factory) -> Path:
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    keep = warm.with_name(f"{warm.name}.{os.getpid()}.tmp")
+    shutil.copytree(programme / ".cache", keep, copy_function=os.link)
+    shutil.rmtree(warm, ignore_errors=True)
+    try:
+        keep.rename(warm)
+    except OSError:  # another session kept its copy first
+        shutil.rmtree(keep, ignore_errors=True)
     return programme / "output"
 
 

@@ -73,7 +73,9 @@ def check_used_images(generator) -> None:
     uses = [(run.build.brand.default_image, "pelicanconf.py", "BRAND.default_image")]
     # Each content type declares which of its fields are images (Entry.media_files()).
     for entry in context.get("entries") or []:
-        uses += [(m.path, entry.source_path, m.field) for m in entry.media_files() if m.kind == "image"]
+        uses += [
+            (m.path, entry.source_path, m.field) for m in entry.media_files() if m.kind == "image"
+        ]
     for item in [*(context.get("articles") or []), *(context.get("pages") or [])]:
         source = run.relative_source(item.source_path)
         uses += [(m.path, source, m.field) for m in page_media(item) if m.kind == "image"]
