@@ -6,8 +6,8 @@ the theme, the plugins and their settings. A programme's pelicanconf.py starts w
 and sets only what is its own: SITENAME, BRAND, MENU, FOOTER_LINKS, SIGNUP_ENDPOINT,
 POSTERS, MAP, PODCAST… (README, "Layout"). Its publishconf.py extends it with
 `globals().update(settings_beside(__file__, "pelicanconf.py"))`: Pelican loads
-settings files by path, so a plain `from pelicanconf import *` would need a sys.path
-edit.
+settings files by path, so a plain `from pelicanconf import *` would only work with the
+settings folder added to the import path.
 """
 
 from __future__ import annotations

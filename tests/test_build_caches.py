@@ -209,6 +209,7 @@ def measure_file(path):
 
 
 def test_a_file_memo_computes_again_only_when_the_file_changes(tmp_path):
+    from venez_vivre.programme import cache_dir
     from venez_vivre.programme.file_memo import FileMemo
 
     content = tmp_path / "content"
@@ -219,7 +220,7 @@ def test_a_file_memo_computes_again_only_when_the_file_changes(tmp_path):
 
     def one_build():
         memo = FileMemo("test", version=1, errors=(Problem,))
-        memo.configure(settings)
+        memo.configure(cache_dir(settings, "memo"))
         try:
             return memo.get(measure_file, audio)
         finally:
