@@ -3,7 +3,8 @@
 generate_context (after ProgrammeGenerator's, since the plugin comes after `programme`
 in PLUGINS) validates the show and reads each episode's files once: audio size,
 duration and type, the transcript, the GUID. It attaches them to each episode as
-`episode.media` and puts the show in the context as `podcast`, for templates.
+`podcast_media` (episode slug → EpisodeMedia: the episode model, programme's, is not
+changed) and puts the show in the context as `podcast`, for templates.
 generate_output writes the feed and one JSON chapters file per episode.
 """
 
@@ -42,6 +43,18 @@ class EpisodeMedia:
         return self.chapters_path
 
 
+class PublishedEpisode:
+    """An episode of the feed: the programme's Episode, read through, with its media."""
+
+    def __init__(self, entry, media: EpisodeMedia) -> None:
+        self.entry, self.media = entry, media  # not `episode`: the episode's number
+
+    def __getattr__(self, name):
+        if name == "entry":  # not set yet (copy, pickle): no recursion
+            raise AttributeError(name)
+        return getattr(self.entry, name)
+
+
 @dataclass(frozen=True)
 class _GuidKey:
     relative_file: str
@@ -78,12 +91,15 @@ class PodcastGenerator(Generator):
         if show is None:
             return
         assigned = self._guids(episodes, content, show)
+        media_by_slug = {}
         for episode, audio, transcript in readable:
             chapters = f"{episode.url}{CHAPTERS_FILE}" if episode.chapters else None
-            episode.media = EpisodeMedia(audio, assigned[episode.source_path], transcript, chapters)
-            self.published.append(episode)
+            media = EpisodeMedia(audio, assigned[episode.source_path], transcript, chapters)
+            media_by_slug[episode.slug] = media
+            self.published.append(PublishedEpisode(episode, media))
         self.show = show
         self.context["podcast"] = show
+        self.context["podcast_media"] = media_by_slug
         self.context["PODCAST_FEED_URL"] = show.feed_url
 
     # -- reading and checking -------------------------------------------------------------
