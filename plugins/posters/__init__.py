@@ -81,7 +81,7 @@ class PosterGenerator(Generator):
 
     def generate_context(self):
         self.config = poster_settings(self.settings)
-        qr.use_cache(self._cache_folder())
+        cache = self._cache_folder()
         base = public_base(self.settings)
         if not base.startswith(("https://", "http://")):
             logger.warning(
@@ -100,7 +100,7 @@ class PosterGenerator(Generator):
                     print_pdf=f"{stem}-impression.pdf",
                     tracked_url=tracked,
                     short_url=poster.short_url(base),
-                    qr_png_size=qr.png_size(tracked, self.config["qr_png_scale"]),
+                    qr_png_size=qr.png_size(tracked, self.config["qr_png_scale"], cache),
                 )
         self.files = files
         self.context["poster_files"] = files
@@ -116,10 +116,9 @@ class PosterGenerator(Generator):
         for campaign in self.context.get("campaigns", []):
             for poster in campaign.posters:
                 files = self.files[poster]
-                _write(output / files.qr_svg, qr.svg(files.tracked_url, files.short_url))
-                _write(
-                    output / files.qr_png, qr.png(files.tracked_url, self.config["qr_png_scale"])
-                )
+                _write(output / files.qr_svg, qr.svg(files.tracked_url, files.short_url, cache))
+                scale = self.config["qr_png_scale"]
+                _write(output / files.qr_png, qr.png(files.tracked_url, scale, cache))
                 build.record_written(output / files.qr_svg)
                 build.record_written(output / files.qr_png)
                 pdf = compose.print_pdf_file(
