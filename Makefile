@@ -29,23 +29,22 @@ $(NPM_ALL): package.json package-lock.json
 	touch $(NPM_ALL) $(NPM_TEST)
 
 ## Build the demo site and serve it on http://127.0.0.1:8000, rebuilding on every change.
-## (PYTHONPATH: the server's media types come from plugins/programme.)
 serve: $(STAMP)
-	PYTHONPATH=plugins $(BIN)/python tools/serve.py --settings $(SETTINGS) --output $(OUTPUT) --host $(HOST) --port $(PORT)
+	$(BIN)/python -m venez_vivre.tools.serve --settings $(SETTINGS) --output $(OUTPUT) --host $(HOST) --port $(PORT)
 
 ## Development build into output/ (the previous output survives a failed build); does
 ## nothing when no input changed since the build that wrote output/ (FORCE=1 rebuilds).
 html: $(STAMP)
-	$(BIN)/python tools/build.py --settings $(SETTINGS) --output $(OUTPUT) $(if $(FORCE),--force)
+	$(BIN)/python -m venez_vivre.tools.build --settings $(SETTINGS) --output $(OUTPUT) $(if $(FORCE),--force)
 
 ## Production build with publishconf.py into a fresh directory, checked (links, CSP,
 ## third parties), fingerprinted and precompressed; swapped into output/ only if all pass.
 publish: $(STAMP)
-	$(BIN)/python tools/publish.py --settings publishconf.py --output $(OUTPUT)
+	$(BIN)/python -m venez_vivre.tools.publish --settings publishconf.py --output $(OUTPUT)
 
 ## Publish, then upload what changed (DEPLOY in publishconf.py: rsync over SSH or S3).
 deploy: publish
-	$(BIN)/python tools/deploy.py --settings publishconf.py --output $(OUTPUT)
+	$(BIN)/python -m venez_vivre.tools.deploy --settings publishconf.py --output $(OUTPUT)
 
 ## Build speed at 10x and 50x the demo, beside plain Pelican and Hugo (prints figures).
 bench-build: $(STAMP)
@@ -57,14 +56,14 @@ bench-build: $(STAMP)
 STATS_OUT ?= stats
 stats: $(STAMP)
 	$(if $(LOGS),,$(error LOGS est obligatoire : make stats LOGS='/var/log/nginx/access.log*'))
-	PYTHONPATH=plugins:.$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python tools/stats.py \
+	$(BIN)/python -m venez_vivre.tools.stats \
 	  --logs '$(LOGS)' --out '$(STATS_OUT)' --site '$(OUTPUT)' --settings '$(SETTINGS)' \
 	  $(if $(SIGNUPS),--signups '$(SIGNUPS)') $(if $(UPDATE_FIGURES),--update-figures)
 
 ## make stats on generated logs of 100 000 and 1 000 000 lines: lines per second and peak
 ## memory (prints figures).
 bench-stats: $(STAMP)
-	PYTHONPATH=plugins$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python -P bench/stats.py
+	$(BIN)/python -P bench/stats.py
 
 ## Lint (Ruff) and the whole test suite, browser tests included.
 test: $(STAMP) $(NPM_TEST)
@@ -74,7 +73,7 @@ test: $(STAMP) $(NPM_TEST)
 
 ## Lighthouse (mobile) on key pages and a page-weight report; fails when a budget is missed.
 audit: $(STAMP) $(NPM_ALL)
-	$(BIN)/python tools/audit.py
+	$(BIN)/python -m venez_vivre.tools.audit
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -1,33 +1,13 @@
 """Development settings of the demo programme: « Venez vivre en Bourgogne-Franche-Comté ».
 
-A second programme reuses the theme and plugins by changing these settings only
-(see examples/ville/pelicanconf.py).
+The defaults every programme shares (content contract, theme, plugins) come from the
+installed package; only the demo's own settings are here. A second programme's
+repository holds the same two files and its content (see examples/ville/).
 """
 
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent
+from venez_vivre.settings import *  # noqa: F403
 
 SITENAME = "Venez vivre en Bourgogne-Franche-Comté"
-SITEURL = ""
-TIMEZONE = "Europe/Paris"
-DEFAULT_LANG = "fr"
-LOCALE = ("C",)  # French dates come from Babel, never from the machine's locale
-
-PATH = "content"
-THEME = str(ROOT / "theme")
-PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = [
-    "programme",
-    "images",
-    "posters",
-    "charts",
-    "seo",
-    "search",
-    "sitemap",
-    "signup",
-    "podcast",  # after "programme": it completes the episodes programme reads
-]
 
 # The brand: everything a second programme changes to reuse the theme.
 BRAND = {
@@ -69,65 +49,12 @@ FOOTER_LINKS = [
     ("Crédits photos", "/credits-photos/"),
 ]
 
-# Content layout (../shared/CONTENT.md). Territories, testimonials, campaigns and
-# episodes are read by plugins/programme; news are Pelican articles, pages are pages.
-ARTICLE_PATHS = ["actualites"]
-PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["audio", "transcripts"]
-# Audio and transcripts are hard-linked into the output, not copied (14 MB per build at
-# ten times the demo); never as symbolic links (plugins/programme falls back to a copy).
-STATIC_CREATE_LINKS = True
-ARTICLE_URL = "actualites/{slug}/"
-ARTICLE_SAVE_AS = "actualites/{slug}/index.html"
-PAGE_URL = "{slug}/"
-PAGE_SAVE_AS = "{slug}/index.html"
-SLUGIFY_SOURCE = "basename"
-FORMATTED_FIELDS = []  # summaries are plain text: cards, meta descriptions, social cards
-DEFAULT_DATE_FORMAT = "%Y-%m-%d"  # never shown: templates use the date_fr filter
-
-# Pelican's own indexes we do not publish (the programme writes its own).
-DIRECT_TEMPLATES = ["index"]
-INDEX_SAVE_AS = "index.html"
-DEFAULT_PAGINATION = False
-ARCHIVES_SAVE_AS = ""
-AUTHORS_SAVE_AS = ""
-AUTHOR_SAVE_AS = ""
-CATEGORIES_SAVE_AS = ""
-CATEGORY_SAVE_AS = ""
-TAGS_SAVE_AS = ""
-TAG_SAVE_AS = ""
-# Drafts stay out of the published site (contract): Pelican writes them to drafts/ by
-# default. With CATEGORY_SAVE_AS empty articles get no default category, and Pelican's
-# draft writer reads `draft.category` unconditionally: give them one.
-DRAFT_SAVE_AS = ""
-DRAFT_PAGE_SAVE_AS = ""
-DEFAULT_METADATA = {"category": "actualites"}
-FEED_ALL_ATOM = None
-CATEGORY_FEED_ATOM = None
-TRANSLATION_FEED_ATOM = None
-AUTHOR_FEED_ATOM = None
-AUTHOR_FEED_RSS = None
-DELETE_OUTPUT_DIRECTORY = True
-RELATIVE_URLS = False
-
-# Key figures (content/data/chiffres.yml) and the signup form.
-KEY_FIGURES_FILE = "data/chiffres.yml"
+# The signup form's receiver (`make serve` starts the reference one there).
 SIGNUP_ENDPOINT = "http://127.0.0.1:8001/inscriptions"
 # What is sent to the endpoint (plugins/signup DEFAULTS; docs/receiver.md, "Pointing the
 # form at a CRM": body encoding, field names, fixed extra fields, plain or background
 # sending) and the delay named after a sign-up ("… vous appellera sous 3 jours ouvrés").
 SIGNUP = {"callback_days": 3}
-
-# Reach (plugins/seo, plugins/search, pelican-sitemap; see docs/publishing.md).
-SITEMAP = {
-    "format": "xml",
-    # Not pages of their own: the 404 page, search results, redirect pages (never
-    # written through Pelican's writer), the signup thank-you page.
-    "exclude": [r"^404\.html$", r"^recherche/", r"^inscription/merci/"],
-    "changefreqs": {"articles": "monthly", "pages": "monthly", "indexes": "weekly"},
-}
-SEO = {"published_urls": "urls-publiees.txt", "redirects": "data/redirections.yml"}
-SEARCH = {"index": True}
 
 # Campaign posters (plugins/posters, see docs/campaigns.md). QR codes need an absolute
 # address: SITEURL when it is one (publishconf.py), otherwise this public address.

@@ -1,11 +1,10 @@
 """Production settings: the development settings plus the public address."""
 
 import os
-import sys
 
-sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+from venez_vivre.settings import settings_beside
 
-from pelicanconf import *  # noqa: F403
+globals().update(settings_beside(__file__, "pelicanconf.py"))
 
 SITEURL = os.environ.get("SITEURL", "https://venez-vivre.example.org")
 RELATIVE_URLS = False

@@ -33,9 +33,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from venez_vivre.tools.demo_settings import content_files_named_in_settings
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from demo_settings import content_files_named_in_settings  # noqa: E402
 
 DEMO = ROOT / "content"
 PYTHON = sys.executable

@@ -30,12 +30,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tools")]
+from PIL import Image
+from venez_vivre.images import config, pipeline
+from venez_vivre.tools.demo_settings import settings_module
 
-from demo_settings import settings_module  # noqa: E402
-from images import config, pipeline  # noqa: E402
-from PIL import Image  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 PHOTOS = ROOT.parent / "shared" / "photos"
 WIDTH = 1080  # a typical rendered width: a hero on a phone at 3×, a body image at 2×
@@ -182,8 +181,7 @@ def synthetic_images(folder: Path, count: int) -> list[Path]:
 
 
 def build_report(label: str, images: list[Path]) -> None:
-    from build import build
-    from images import plugin
+    from venez_vivre.tools.build import build
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -201,7 +199,7 @@ def build_report(label: str, images: list[Path]) -> None:
             if not result["ok"]:
                 print(result["report"])
                 return
-            stats = dict(plugin.LAST_STATS)
+            stats = dict(result["figures"]["images"])
             print(
                 f"{label:<28}{run:>5}: {elapsed:6.1f} s, {stats['encoded']:4d} encoded, "
                 f"{stats['reused']:4d} reused of {stats['derivatives']} "

@@ -18,14 +18,13 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
+import mutagen
+from venez_vivre.podcast.feed import build_feed
+from venez_vivre.podcast.generator import EpisodeMedia
+from venez_vivre.podcast.media import read_audio, read_transcript
+from venez_vivre.podcast.show import Show, podcast_guid
 
-import mutagen  # noqa: E402
-from podcast.feed import build_feed  # noqa: E402
-from podcast.generator import EpisodeMedia  # noqa: E402
-from podcast.media import read_audio, read_transcript  # noqa: E402
-from podcast.show import Show, podcast_guid  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def demo_figures() -> list[tuple]:

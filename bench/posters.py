@@ -7,17 +7,15 @@ Prints one line per poster and a total; no assertion (targets are read, not test
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
+import yaml
+from venez_vivre.posters import compose, qr
+from venez_vivre.programme.models import Poster
 
-import yaml  # noqa: E402
-from posters import compose, qr  # noqa: E402
-from programme.models import Poster  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def demo_posters():

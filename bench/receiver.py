@@ -34,11 +34,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
-
-# This script is bench/receiver.py: its own folder, first on the path, would shadow the
-# receiver package (the same path fix as the other benchmarks' until packaging).
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
-from receiver.testing import ROOT, PostgresCluster, ReceiverProcess  # noqa: E402
+from venez_vivre.receiver.testing import ROOT, PostgresCluster, ReceiverProcess
 
 ORIGIN = "http://127.0.0.1:8000"
 TERRITORIES = {

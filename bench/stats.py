@@ -25,10 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from measurement import count_logs, log_files
-from measurement.counting import EpisodeFile
-from measurement.logs import open_log
-from measurement.sample_logs import generate
+from venez_vivre.measurement import count_logs, log_files
+from venez_vivre.measurement.counting import EpisodeFile
+from venez_vivre.measurement.logs import open_log
+from venez_vivre.measurement.sample_logs import generate
 
 EPISODES = [
     EpisodeFile(f"episode-{n}", f"/audio/episode-{n}.mp3", 28_800_000, 1800.0, f"Épisode {n}")

@@ -204,7 +204,7 @@ class ReceiverProcess:
         return self.base + "/inscriptions"
 
     def command(self) -> list[str]:
-        command = [sys.executable, "-m", "receiver", "--host", "127.0.0.1"]
+        command = [sys.executable, "-m", "venez_vivre.receiver", "--host", "127.0.0.1"]
         command += ["--port", str(self.requested_port), "--db", str(self.db)]
         command += ["--min-fill-seconds", str(self.min_fill_seconds)]
         command += ["--ip-limit", str(self.ip_limit)]
@@ -255,7 +255,7 @@ class ReceiverProcess:
         """`python -m receiver <args> --db <this store>`."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("RECEIVER_")}
         return subprocess.run(
-            [sys.executable, "-m", "receiver", *args, "--db", str(self.db)],
+            [sys.executable, "-m", "venez_vivre.receiver", *args, "--db", str(self.db)],
             cwd=ROOT,
             env=env,
             capture_output=True,

@@ -8,10 +8,10 @@ import socket
 from pathlib import Path
 
 import pytest
-from build import build
-from chromium import CHROMIUM_FLAGS
 from playwright.sync_api import sync_playwright  # a dev dependency: missing is a failure
-from static_server import StaticServer
+from venez_vivre.tools.build import build
+from venez_vivre.tools.chromium import CHROMIUM_FLAGS
+from venez_vivre.tools.static_server import StaticServer
 
 ROOT = Path(__file__).resolve().parent.parent
 

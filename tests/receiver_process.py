@@ -1,6 +1,6 @@
 """The real signup receiver in a subprocess, for the signup and receiver tests
 (receiver/testing.py, shared with bench/receiver.py)."""
 
-from receiver.testing import ReceiverProcess
+from venez_vivre.receiver.testing import ReceiverProcess
 
 __all__ = ["ReceiverProcess"]

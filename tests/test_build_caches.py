@@ -78,7 +78,7 @@ def test_a_reader_setting_change_discards_the_cached_reads(tiny):
 
 def test_the_search_index_is_reused_only_while_the_pages_are_unchanged(tiny, monkeypatch):
     content, output, build = tiny
-    import search
+    from venez_vivre import search
 
     stored = content.parent / ".cache" / "search"
     assert len(list(stored.iterdir())) == 1
@@ -116,7 +116,7 @@ def settled(tmp_path):
     output = tmp_path / "output"
 
     def build(force=False, **extra):
-        from build import build as build_once
+        from venez_vivre.tools.build import build as build_once
 
         return build_once(
             ROOT / "pelicanconf.py", output, overrides={**settings, **extra}, quiet=True,
@@ -181,7 +181,7 @@ def settings_file(folder, content):
 def test_the_command_line_says_when_the_site_is_already_up_to_date(settled, tmp_path):
     content, output, _build = settled
     settings = settings_file(tmp_path, content)
-    command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", str(settings)]
+    command = [sys.executable, "-m", "venez_vivre.tools.build", "--settings", str(settings)]
     command += ["--output", str(output), "--status", str(tmp_path / "status.json")]
     outputs = [
         subprocess.run(command + extra, capture_output=True, encoding="utf-8", check=True).stdout
@@ -209,7 +209,8 @@ def measure_file(path):
 
 
 def test_a_file_memo_computes_again_only_when_the_file_changes(tmp_path):
-    from programme.file_memo import FileMemo
+    from venez_vivre.programme import cache_dir
+    from venez_vivre.programme.file_memo import FileMemo
 
     content = tmp_path / "content"
     content.mkdir()
@@ -219,7 +220,7 @@ def test_a_file_memo_computes_again_only_when_the_file_changes(tmp_path):
 
     def one_build():
         memo = FileMemo("test", version=1, errors=(Problem,))
-        memo.configure(settings)
+        memo.configure(cache_dir(settings, "memo"))
         try:
             return memo.get(measure_file, audio)
         finally:
@@ -283,7 +284,7 @@ def test_two_builds_of_the_same_output_at_once_take_turns(settled, tmp_path):
     """`make serve` rebuilding while someone runs `make html`: the second waits."""
     content, output, _build = settled
     settings = settings_file(tmp_path, content)
-    command = [sys.executable, str(ROOT / "tools" / "build.py"), "--settings", str(settings)]
+    command = [sys.executable, "-m", "venez_vivre.tools.build", "--settings", str(settings)]
     command += ["--output", str(output), "--force", "--quiet"]
     builds = [
         subprocess.Popen(

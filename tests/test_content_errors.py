@@ -215,7 +215,8 @@ def test_make_html_exits_non_zero_on_bad_content(tiny_site, tmp_path):
     done = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "tools/build.py"),
+            "-m",
+            "venez_vivre.tools.build",
             "--settings",
             str(settings),
             "--output",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -58,7 +57,8 @@ def dev_server(tmp_path_factory):
     process = subprocess.Popen(
         [
             sys.executable,
-            str(ROOT / "tools" / "serve.py"),
+            "-m",
+            "venez_vivre.tools.serve",
             "--settings",
             str(settings),
             "--output",
@@ -68,7 +68,6 @@ def dev_server(tmp_path_factory):
             "--no-receiver",
         ],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")},  # as `make serve`
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -6,7 +6,7 @@ import errno
 import os
 
 import pytest
-from programme import files
+from venez_vivre.programme import files
 
 
 def test_link_or_copy_links_replaces_and_never_symlinks(tmp_path):

@@ -4,7 +4,7 @@ image rewriting, tests)."""
 from __future__ import annotations
 
 import pytest
-from programme import html_scan
+from venez_vivre.programme import html_scan
 
 BODY = (
     "<p>Un lac&nbsp;: l&rsquo;été <em>à 2&#8239;h</em> de Paris.</p>\n"

@@ -9,8 +9,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-from images import pipeline
 from PIL import Image, ImageCms
+from venez_vivre.images import pipeline
 
 RED, GREEN, BLUE, WHITE = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
 QUALITY = {"avif": 60, "webp": 80, "jpeg": 85, "avif_speed": 9, "webp_method": 2}

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, build_site, serve_directory
-from images import config, plugin
 from PIL import Image
-from programme import html_scan
 from test_images_pipeline import png_chunk
+from venez_vivre.images import config
+from venez_vivre.programme import html_scan
 
 SITEURL = "https://venez-vivre.exemple.org"
 
@@ -85,7 +85,7 @@ def _brand() -> dict:
 def build(root: Path, content: Path, output: Path | None = None, **images) -> dict:
     output = output or root / "output"
     result = build_site(ROOT / "pelicanconf.py", output, **overrides(root, content, **images))
-    return {**result, "stats": dict(plugin.LAST_STATS), "output": output}
+    return {**result, "stats": dict(result.get("figures", {}).get("images", {})), "output": output}
 
 
 def local(output: Path, url: str) -> Path:

@@ -107,13 +107,13 @@ def test_headline_figures_and_derived_costs_in_french(demo_site):
 
 
 def figures(**values):
-    from programme.models import KeyFigures
+    from venez_vivre.programme.models import KeyFigures
 
     return KeyFigures(source_path="content/data/chiffres.yml", **values)
 
 
 def test_missing_figures_are_simply_not_drawn():
-    from charts import key_figure_charts
+    from venez_vivre.charts import key_figure_charts
 
     assert key_figure_charts(None) == []
     assert key_figure_charts(figures()) == []
@@ -128,7 +128,7 @@ def test_missing_figures_are_simply_not_drawn():
 
 
 def test_a_bar_too_short_for_its_value_shows_it_beside_the_bar():
-    from charts import key_figure_charts
+    from venez_vivre.charts import key_figure_charts
 
     [funnel] = key_figure_charts(figures(site_visits=1_000_000, signups=3))
     svg = str(funnel.svg)

@@ -119,7 +119,7 @@ def test_markers_do_not_overlap_and_stay_legible_at_320px(browser, demo_url, pat
 
 
 def test_spread_markers_separates_clashing_markers_inside_the_frame():
-    from programme.maps import RADIUS, spread_markers
+    from venez_vivre.programme.maps import RADIUS, spread_markers
 
     points = [(100.0, 100.0), (100.0, 100.0), (104.0, 98.0), (2.0, 2.0), (250.0, 40.0)]
     first = spread_markers(points, 300, 200)
@@ -132,34 +132,26 @@ def test_spread_markers_separates_clashing_markers_inside_the_frame():
 
 
 def test_without_outline_the_map_is_a_schematic_and_a_bad_outline_is_explained():
-    from programme import maps
-    from programme.models import Location
+    from venez_vivre.programme import maps
+    from venez_vivre.programme.models import Location
 
     class Place:
         def __init__(self, slug, lat, lon):
             self.slug, self.title, self.url = slug, slug.title(), f"territoires/{slug}/"
             self.location = Location(lat, lon)
 
-    saved = dict(maps._config)
-    try:
-        maps.configure({"MAP": {"reference": None}})
-        svg = str(
-            maps.territory_map(
-                [Place("a", 47.3, 5.0), Place("b", 47.2, 6.0), Place("c", 46.3, 4.8)]
-            )
-        )
-        assert svg.count('class="map-area"') == 1 and "map-department" not in svg
-        assert "map-paris" not in svg
-        with pytest.raises(ValueError, match=r'MAP\["outline"\]: no file .nowhere.'):
-            maps.configure({"MAP": {"outline": "nowhere"}})
-    finally:
-        maps._config.update(saved)
+    drawer = maps.MapDrawer({"MAP": {"reference": None}})
+    svg = str(drawer.draw([Place("a", 47.3, 5.0), Place("b", 47.2, 6.0), Place("c", 46.3, 4.8)]))
+    assert svg.count('class="map-area"') == 1 and "map-department" not in svg
+    assert "map-paris" not in svg
+    with pytest.raises(ValueError, match=r'MAP\["outline"\]: no file .nowhere.'):
+        maps.MapDrawer({"MAP": {"outline": "nowhere"}})
     assert Path(maps.BUNDLED / "bourgogne-franche-comte.geojson").is_file()
 
 
 def test_a_territory_page_of_a_large_programme_draws_a_locator_not_every_territory():
-    from programme import maps
-    from programme.models import Location
+    from venez_vivre.programme import maps
+    from venez_vivre.programme.models import Location
 
     class Place:
         def __init__(self, index):
@@ -169,31 +161,25 @@ def test_a_territory_page_of_a_large_programme_draws_a_locator_not_every_territo
             self.location = Location(47.0, 3.0 + index * 0.1)
 
     places = [Place(i) for i in range(40)]
-    saved = dict(maps._config)
-    try:
-        maps.configure({"MAP": {"outline": "bourgogne-franche-comte", "nearby": 4}})
-        full = str(maps.territory_map(places))
-        locator = str(maps.territory_map(places, places[20]))
-        assert full.count('class="map-point') == 40
-        # Territory 20 and its 4 nearest neighbours, with their numbers on the full map.
-        shown = re.findall(r'href="/territoires/(t\d+)/" class="map-point', locator)
-        assert shown == ["t18", "t19", "t20", "t21", "t22"]
-        assert re.findall(r'text-anchor="middle">(\d+)</text>', locator) == [
-            "19", "20", "21", "22", "23"
-        ]  # fmt: skip
-        assert re.findall(r'<li value="(\d+)">', locator) == ["19", "20", "21", "22", "23"]
-        assert 'href="/territoires/t20/" class="map-point is-current" aria-current="page"' in (
-            locator
-        )
-        assert "Territoire 20 et les territoires les plus proches" in locator
-        assert "Territoire 35" not in locator  # not in the legend nor in the description
-        assert len(locator) < len(full) / 2
-        with pytest.raises(ValueError, match=r'MAP\["nearby"\]'):
-            maps.configure({"MAP": {"nearby": -1}})
-        with pytest.raises(ValueError, match="unknown key"):
-            maps.configure({"MAP": {"neraby": 3}})
-    finally:
-        maps._config.update(saved)
+    drawer = maps.MapDrawer({"MAP": {"outline": "bourgogne-franche-comte", "nearby": 4}})
+    full = str(drawer.draw(places))
+    locator = str(drawer.draw(places, places[20]))
+    assert full.count('class="map-point') == 40
+    # Territory 20 and its 4 nearest neighbours, with their numbers on the full map.
+    shown = re.findall(r'href="/territoires/(t\d+)/" class="map-point', locator)
+    assert shown == ["t18", "t19", "t20", "t21", "t22"]
+    assert re.findall(r'text-anchor="middle">(\d+)</text>', locator) == [
+        "19", "20", "21", "22", "23"
+    ]  # fmt: skip
+    assert re.findall(r'<li value="(\d+)">', locator) == ["19", "20", "21", "22", "23"]
+    assert 'href="/territoires/t20/" class="map-point is-current" aria-current="page"' in (locator)
+    assert "Territoire 20 et les territoires les plus proches" in locator
+    assert "Territoire 35" not in locator  # not in the legend nor in the description
+    assert len(locator) < len(full) / 2
+    with pytest.raises(ValueError, match=r'MAP\["nearby"\]'):
+        maps.MapDrawer({"MAP": {"nearby": -1}})
+    with pytest.raises(ValueError, match="unknown key"):
+        maps.MapDrawer({"MAP": {"neraby": 3}})
 
 
 def test_the_demo_territory_page_still_shows_all_eleven_territories(demo_site):

@@ -14,7 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
-from publish import LONG_CACHE, SHORT_CACHE, content_security_policy, render_nginx_conf
+from venez_vivre.tools.publish import (
+    LONG_CACHE,
+    SHORT_CACHE,
+    content_security_policy,
+    render_nginx_conf,
+)
 
 # .ci/run installs nginx: without it these tests fail, they do not skip.
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

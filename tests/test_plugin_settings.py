@@ -1,5 +1,5 @@
 import pytest
-from programme.plugin_settings import plugin_settings
+from venez_vivre.programme.plugin_settings import plugin_settings
 
 
 def test_defaults_are_applied_and_overridden():

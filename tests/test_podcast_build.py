@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "content"
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
 SETTINGS = f"""
-import runpy
-globals().update(runpy.run_path({str(ROOT / "pelicanconf.py")!r}))
+from venez_vivre.settings import settings_beside
+globals().update(settings_beside({str(ROOT / "pelicanconf.py")!r}, "pelicanconf.py"))
 
 PATH = "content"
 """

@@ -3,12 +3,12 @@ and chapter starts come from the synthesis itself (espeak-ng and ffmpeg, see .ci
 
 from __future__ import annotations
 
-import make_demo_podcast as tool
 import mutagen
 import webvtt
 import yaml
-from podcast.media import read_audio, read_transcript
-from podcast.show import check_artwork
+from venez_vivre.podcast.media import read_audio, read_transcript
+from venez_vivre.podcast.show import check_artwork
+from venez_vivre.tools import make_demo_podcast as tool
 
 SCRIPT = {
     "slug": "essai",

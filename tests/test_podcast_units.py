@@ -12,15 +12,15 @@ import pytest
 from feedgen.feed import FeedGenerator
 from lxml import etree
 from PIL import Image
-from podcast.feed_ext import (
+from venez_vivre.podcast.feed_ext import (
     ITUNES_NS,
     PODCAST_NS,
     PodcastIndexEntryExtension,
     PodcastIndexExtension,
 )
-from podcast.guids import assign, derive_guid, read_ledger, write_ledger
-from podcast.media import MediaError, read_audio, read_transcript
-from podcast.show import check_artwork, podcast_guid
+from venez_vivre.podcast.guids import assign, derive_guid, read_ledger, write_ledger
+from venez_vivre.podcast.media import MediaError, read_audio, read_transcript
+from venez_vivre.podcast.show import check_artwork, podcast_guid
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_MP3 = ROOT / "content" / "audio" / "dijon-a-1-h-35-de-paris.mp3"

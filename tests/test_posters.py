@@ -282,7 +282,7 @@ def test_mislabelled_results_are_french_errors(small_programme, old, new, messag
     ],
 )
 def test_short_url_is_host_and_path_without_tracking(base, landing, short):
-    from programme.models import Poster
+    from venez_vivre.programme.models import Poster
 
     poster = Poster(1, "images/kite.jpg", "alt", None, landing, "printemps")
     assert poster.short_url(base) == short
@@ -292,7 +292,7 @@ def test_short_url_is_host_and_path_without_tracking(base, landing, short):
 
 
 def test_print_file_is_cached_under_its_inputs(tmp_path, monkeypatch):
-    from posters import compose
+    from venez_vivre.posters import compose
 
     args = dict(
         source=ROOT / "content/images/kite.jpg",

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import brotli
 import pytest
-from publish import LONG_CACHE, SHORT_CACHE, cache_control, check_site, publish
 from tiny_site import tiny_settings, write_tiny_programme
-
-from deploy import content_type, deploy_rsync, deploy_s3, plan_s3
+from venez_vivre.tools.deploy import content_type, deploy_rsync, deploy_s3, plan_s3
+from venez_vivre.tools.publish import LONG_CACHE, SHORT_CACHE, cache_control, check_site, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -41,7 +41,7 @@ def _signup_endpoint(base: str):
     """Answers the form's background POST inside the browser the way the reference
     receiver does (its own validation, receiver/contract.py): nothing leaves the
     machine, and the error messages are the real ones."""
-    from receiver import contract
+    from venez_vivre.receiver import contract
 
     cors = {"Access-Control-Allow-Origin": base, "Vary": "Origin"}
 

@@ -7,8 +7,8 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from check_links import check_site, main
-from programme.html_scan import parse_srcset
+from venez_vivre.programme.html_scan import parse_srcset
+from venez_vivre.tools.check_links import check_site, main
 
 
 def _report(problems) -> str:

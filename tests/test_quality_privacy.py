@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from conftest import serve_directory
-from programme import html_scan
 from quality_pages import all_pages, is_redirect, representative_pages
+from venez_vivre.programme import html_scan
 
 pytestmark = pytest.mark.browser
 

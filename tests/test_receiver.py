@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 from receiver_process import ReceiverProcess
-
-from receiver import contract, stats
-from receiver.testing import wait_for
+from venez_vivre.receiver import contract, stats
+from venez_vivre.receiver.testing import wait_for
 
 SITE = "http://127.0.0.1:8000"
 VALID = {
@@ -688,7 +687,17 @@ def test_a_store_that_cannot_write_stops_the_receiver_at_start(tmp_path):
         resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
 
     result = subprocess.run(
-        [sys.executable, "-m", "receiver", "--db", str(db), "--origin", SITE, "--port", "0"],
+        [
+            sys.executable,
+            "-m",
+            "venez_vivre.receiver",
+            "--db",
+            str(db),
+            "--origin",
+            SITE,
+            "--port",
+            "0",
+        ],
         cwd=Path(__file__).resolve().parent.parent,
         capture_output=True,
         text=True,

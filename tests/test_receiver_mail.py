@@ -15,8 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from receiver_process import ReceiverProcess
 from test_receiver import SITE, VALID, post
-
-from receiver.testing import SmtpServer, wait_for
+from venez_vivre.receiver.testing import SmtpServer, wait_for
 
 PROGRAMME = "programme@venez-vivre.test"
 TERRITORIES = {
@@ -249,8 +248,8 @@ def test_a_line_break_in_a_name_cannot_add_a_header():
     from datetime import UTC, datetime
     from email import message_from_string
 
-    from receiver import contract, outbox
-    from receiver.territories import Territories
+    from venez_vivre.receiver import contract, outbox
+    from venez_vivre.receiver.territories import Territories
 
     fields = {**VALID, "prenom": "Zoé\r\nBcc: espion@exemple.fr", "territoires": ["morvan"]}
     signup = contract.validate(fields).signup

@@ -14,9 +14,8 @@ import pytest
 from receiver_process import ReceiverProcess
 from test_receiver import SITE, VALID, _get, post
 from test_receiver_mail import TERRITORIES
-
-from receiver import stats
-from receiver.testing import PostgresCluster, SmtpServer, wait_for
+from venez_vivre.receiver import stats
+from venez_vivre.receiver.testing import PostgresCluster, SmtpServer, wait_for
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,9 @@ from datetime import date
 import pytest
 from receiver_process import ReceiverProcess
 from test_receiver import SITE, VALID, post
-
-from receiver import contract, stats, store
-from receiver.db import SCHEMA_VERSION, Database
-from receiver.testing import PostgresCluster
+from venez_vivre.receiver import contract, stats, store
+from venez_vivre.receiver.db import SCHEMA_VERSION, Database
+from venez_vivre.receiver.testing import PostgresCluster
 
 
 @pytest.fixture(scope="module")

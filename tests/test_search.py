@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import serve_directory
-from publish import content_security_policy
+from venez_vivre.tools.publish import content_security_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SETTINGS = {"SIGNUP_ENDPOINT": "http://127.0.0.1:8001/inscriptions"}

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from conftest import build_site
-from programme.errors import ErrorLog
-from seo import robots_txt, stable_urls, structured_data
 from tiny_site import tiny_settings, write_tiny_programme
+from venez_vivre.programme.errors import ErrorLog
+from venez_vivre.seo import robots_txt, stable_urls, structured_data
 
 ROOT = Path(__file__).resolve().parent.parent
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)

@@ -6,9 +6,8 @@ import json
 
 import pytest
 from conftest import ROOT, build_site
-from programme import html_scan
-
-from receiver import contract
+from venez_vivre.programme import html_scan
+from venez_vivre.receiver import contract
 
 
 class Inputs:

@@ -14,8 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, build_site, free_port, serve_directory
 from playwright.sync_api import expect
 from receiver_process import ReceiverProcess
-
-from receiver import contract
+from venez_vivre.receiver import contract
 
 pytestmark = pytest.mark.browser
 

@@ -27,8 +27,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, build_site, free_port, serve_directory
 from receiver_process import ReceiverProcess
-
-from receiver import contract
+from venez_vivre.receiver import contract
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import build_site
-from programme import html_scan
 from tiny_site import tiny_settings, write_tiny_programme
+from venez_vivre.programme import html_scan
 
 ROOT = Path(__file__).resolve().parent.parent
 

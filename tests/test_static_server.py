@@ -8,7 +8,7 @@ import http.client
 from urllib.parse import urlsplit
 
 import pytest
-from static_server import StaticServer
+from venez_vivre.tools.static_server import StaticServer
 
 AUDIO = bytes(range(256)) * 40  # 10 240 bytes
 

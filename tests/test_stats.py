@@ -12,6 +12,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 import threading
 import typing
 from pathlib import Path
@@ -20,13 +21,13 @@ import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, build_site
-from demo_settings import content_files_named_in_settings
-from measurement import count_logs, log_files, measure
-from measurement.figures import FiguresError, update_key_figures
-from measurement.logs import LineCount, merged_requests, parse_line
-from measurement.programme_facts import campaigns, published_episodes
-from measurement.sample_logs import BOTS, BROWSERS, PODCAST_APPS, generate, log_line
 from receiver_process import ReceiverProcess
+from venez_vivre.measurement import count_logs, log_files, measure
+from venez_vivre.measurement.figures import FiguresError, update_key_figures
+from venez_vivre.measurement.logs import LineCount, merged_requests, parse_line
+from venez_vivre.measurement.programme_facts import campaigns, published_episodes
+from venez_vivre.measurement.sample_logs import BOTS, BROWSERS, PODCAST_APPS, generate, log_line
+from venez_vivre.tools.demo_settings import content_files_named_in_settings
 
 PARIS = dt.timezone(dt.timedelta(hours=1))
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -416,11 +417,11 @@ def test_a_wrong_token_is_a_french_error(demo_site, demo_logs, receiver_fixture,
     url, _handler = receiver_fixture
     run = subprocess.run(
         [
-            *(".venv/bin/python", "tools/stats.py", "--logs", f"{demo_logs}/*"),
+            *(sys.executable, "-m", "venez_vivre.tools.stats", "--logs", f"{demo_logs}/*"),
             *("--site", str(demo_site), "--signups", url, "--out", str(tmp_path / "stats")),
         ],
         cwd=ROOT,
-        env={**os.environ, "SIGNUPS_TOKEN": "faux", "PYTHONPATH": f"{ROOT / 'plugins'}:{ROOT}"},
+        env={**os.environ, "SIGNUPS_TOKEN": "faux"},
         capture_output=True,
         encoding="utf-8",
         timeout=300,
@@ -435,9 +436,9 @@ def test_signups_from_the_receivers_database_and_endpoint(
 ):
     import asyncio
 
-    from receiver.contract import Signup
-    from receiver.db import Database
-    from receiver.store import SignupStore, new_public_id, token_add
+    from venez_vivre.receiver.contract import Signup
+    from venez_vivre.receiver.db import Database
+    from venez_vivre.receiver.store import SignupStore, new_public_id, token_add
 
     database = tmp_path / "signups.sqlite3"
     Database(database).migrate()
@@ -661,7 +662,7 @@ def test_a_poster_may_state_its_budget_and_the_others_share_the_rest(tmp_path):
 
 
 def test_poster_budgets_above_the_campaigns_are_a_french_content_error(tmp_path):
-    from measurement.programme_facts import FactsError
+    from venez_vivre.measurement.programme_facts import FactsError
 
     content = campaign_content(tmp_path, CAMPAIGN.replace("budget_eur: 50000", "budget_eur: 20000"))
     with pytest.raises(FactsError) as error:
@@ -673,7 +674,7 @@ def test_poster_budgets_above_the_campaigns_are_a_french_content_error(tmp_path)
 
 
 def test_logs_that_match_nothing_are_a_french_error(tmp_path):
-    from measurement import LogsError
+    from venez_vivre.measurement import LogsError
 
     with pytest.raises(LogsError, match="aucun journal ne correspond à"):
         log_files([str(tmp_path / "access.log*")])

@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from programme.text import (
+from venez_vivre.programme.text import (
     close_match,
     date_fr,
     euros_fr,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from demo_settings import content_files_named_in_settings, settings_module
+from venez_vivre.tools.demo_settings import content_files_named_in_settings, settings_module
 
 ROOT = Path(__file__).resolve().parent.parent
 # One image cache for every build of the tiny programme, and the demo's own: its photo
@@ -91,7 +91,7 @@ def publish_tiny_programme(base: Path, **overrides) -> tuple[Path, dict]:
     """Publish the tiny programme with publishconf.py into base/output. Its header
     links to /inscription/, which the signup plugin writes: a missing signup page fails
     the publication's link check, as it should."""
-    from publish import publish
+    from venez_vivre.tools.publish import publish
 
     content = write_tiny_programme(base / "content")
     settings = {**tiny_settings(content), **overrides}

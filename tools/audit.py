@@ -34,14 +34,25 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "plugins"), str(ROOT / "tests")]
+from venez_vivre.tools.build import build
+from venez_vivre.tools.chromium import CHROMIUM_FLAGS
+from venez_vivre.tools.publish import precompress
+from venez_vivre.tools.static_server import StaticServer
 
-from build import build  # noqa: E402
-from chromium import CHROMIUM_FLAGS  # noqa: E402
-from publish import precompress  # noqa: E402
-from quality_pages import representative_pages  # noqa: E402
-from static_server import StaticServer  # noqa: E402
+# The repository's own checks (not part of a programme's install): run from its root.
+ROOT = Path.cwd()
+
+
+def _quality_pages():
+    """tests/quality_pages.py (the pages the browser tests visit), loaded by path."""
+    import importlib.util
+
+    path = ROOT / "tests" / "quality_pages.py"
+    spec = importlib.util.spec_from_file_location("quality_pages", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 AUDITED = ["home", "territory", "episode", "signup"]
@@ -266,7 +277,7 @@ def main(argv=None) -> int:
                 print(result["report"], file=sys.stderr)
                 return 2
             precompress(site)  # the .br/.gz a published site has, served when accepted
-            pages = representative_pages(site)
+            pages = _quality_pages().representative_pages(site)
             missing = [t for t in AUDITED if t not in pages]
             results = {}
             for template in (t for t in AUDITED if t in pages):

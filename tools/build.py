@@ -30,6 +30,7 @@ import logging
 import os
 import shutil
 import sys
+import sysconfig
 import threading
 import time
 import traceback
@@ -37,15 +38,21 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import venez_vivre
+import venez_vivre.receiver
+import venez_vivre.tools
+
 INPUTS_FORMAT = 1
 SKIPPED_FOLDERS = {"__pycache__", ".git", ".cache", ".mypy_cache", ".ruff_cache"}
-
-
-def _plugins_path(settings_file: Path) -> None:
-    for candidate in (ROOT / "plugins", settings_file.parent / "plugins"):
-        if candidate.is_dir() and str(candidate) not in sys.path:
-            sys.path.insert(0, str(candidate))
+# The installed package's folders (one in a wheel; plugins/, receiver/ and tools/ of
+# the repository in an editable install): a change to its code rebuilds.
+PACKAGE_FOLDERS = sorted(
+    {
+        str(Path(folder))
+        for module in (venez_vivre, venez_vivre.receiver, venez_vivre.tools)
+        for folder in module.__path__
+    }
+)
 
 
 def build(
@@ -60,7 +67,6 @@ def build(
     bool}. force=False: skip the build when the inputs are those of `output`'s build.
     record=False: leave no input record (a throw-away output, such as publish's)."""
     settings_file = Path(settings_file).resolve()
-    _plugins_path(settings_file)
 
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -98,8 +104,8 @@ def _build(
 ) -> dict:
     from pelican import Pelican
     from pelican.settings import read_settings
-    from programme.errors import BUILD_ERRORS, ContentErrors
-    from programme.files import RACY_NS
+    from venez_vivre.programme.errors import ContentErrors
+    from venez_vivre.programme.files import RACY_NS
 
     staging = output.with_name(f".{output.name}.building")
     record = output.with_name(f".{output.name}.inputs.json")
@@ -118,8 +124,9 @@ def _build(
             return {"ok": True, "errors": [], "seconds": _since(started), "skipped": True}
         if quiet:
             logging.getLogger("pelican").setLevel(logging.ERROR)
-        Pelican(settings).run()
-        BUILD_ERRORS.raise_if_any()  # errors found while writing (images, links…)
+        pelican = Pelican(settings)
+        pelican.run()  # Pelican itself stops on content errors, whatever the phase
+        figures = pelican.settings["PROGRAMME"].build.figures
     except ContentErrors as error:
         shutil.rmtree(staging, ignore_errors=True)
         return {"ok": False, "errors": [str(e) for e in error.errors], "report": error.report()}
@@ -143,7 +150,13 @@ def _build(
         stat = output.stat()
         state = {"format": INPUTS_FORMAT, "digest": digest, "output": _identity(stat)}
         record.write_text(json.dumps(state), encoding="utf-8")
-    return {"ok": True, "errors": [], "seconds": _since(started), "skipped": False}
+    return {
+        "ok": True,
+        "errors": [],
+        "seconds": _since(started),
+        "skipped": False,
+        "figures": figures,
+    }
 
 
 def remove_retired_outputs(output: Path) -> threading.Thread:
@@ -186,9 +199,10 @@ def _recorded(record: Path, output: Path) -> str | None:
 
 def _installed_packages() -> list[str]:
     """Every installed package and its version, from the names of their metadata
-    folders (`pelican-4.11.0.dist-info`): reading each one's metadata took 0.1 s."""
+    folders (`pelican-4.11.0.dist-info`) in the environment's package folders: reading
+    each one's metadata took 0.1 s."""
     found = []
-    for folder in sys.path:
+    for folder in sorted({sysconfig.get_paths()[key] for key in ("purelib", "platlib")}):
         try:
             names = os.listdir(folder or ".")
         except OSError:
@@ -199,7 +213,7 @@ def _installed_packages() -> list[str]:
 
 def input_digest(settings_file: Path, settings: dict) -> tuple[str, int]:
     """(digest of everything a build reads, newest modification time among its files)."""
-    from programme.read_cache import settings_text
+    from venez_vivre.programme.read_cache import settings_text
 
     digest = hashlib.sha256(f"inputs {INPUTS_FORMAT}\n{sys.version}\n".encode())
     digest.update("\n".join(_installed_packages()).encode())
@@ -209,10 +223,9 @@ def input_digest(settings_file: Path, settings: dict) -> tuple[str, int]:
         settings["THEME"],
         *settings.get("THEME_TEMPLATES_OVERRIDES", []),
         *settings.get("PLUGIN_PATHS", []),
-        ROOT / "plugins",
-        settings_file.parent / "plugins",
+        *PACKAGE_FOLDERS,
     ]
-    files = [Path(__file__).resolve(), ROOT / "pelicanconf.py", settings_file]
+    files = [Path(__file__).resolve(), settings_file]
     files += settings_file.parent.glob("*.py")
     newest = 0
     seen: set[str] = set()
@@ -240,7 +253,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--settings", default="pelicanconf.py")
     parser.add_argument("--output", default="output")
-    parser.add_argument("--status", default=str(ROOT / ".build" / "status.json"))
+    parser.add_argument("--status", default=str(Path(".build") / "status.json"))
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument(
         "--force", action="store_true", help="rebuild even if no input changed since the last build"

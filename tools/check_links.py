@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from programme import html_scan
+from venez_vivre.programme import html_scan
 
 SKIPPED_SCHEMES = {"mailto", "tel", "sms", "data", "blob", "javascript", "about", "geo"}
 PELICAN_PLACEHOLDER = re.compile(

@@ -35,12 +35,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from programme.files import content_type  # noqa: E402
-from publish import cache_control  # noqa: E402
+from venez_vivre.programme.files import content_type
+from venez_vivre.tools.publish import cache_control
 
 # Pages and feeds: uploaded after everything they reference.
 LAST = (".html", ".xml", ".txt")

@@ -24,14 +24,12 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT / "plugins"))
+import venez_vivre.deploy
+from venez_vivre.programme import html_scan
+from venez_vivre.programme.files import MEDIA_TYPES, TEXT_SUFFIXES
+from venez_vivre.tools.build import build
 
-import check_links  # noqa: E402
-from build import build  # noqa: E402
-from programme import html_scan  # noqa: E402
-from programme.files import MEDIA_TYPES, TEXT_SUFFIXES  # noqa: E402
+DEPLOY_TEMPLATES = Path(venez_vivre.deploy.__file__).parent
 
 MIN_COMPRESS_BYTES = 256
 FINGERPRINTED = ("theme/css", "theme/js")
@@ -66,6 +64,8 @@ def check_site(output: Path, siteurl: str) -> list[str]:
     """Every problem that should stop a publication, in French, one line each: broken
     internal references (tools/check_links.py), resources from other origins, and
     anything the Content-Security-Policy would block."""
+    from venez_vivre.tools import check_links
+
     problems = []
     for name in ("sitemap.xml", "robots.txt", "404.html"):
         if not (output / name).is_file():
@@ -156,7 +156,7 @@ def content_security_policy(settings: dict) -> str:
 def render(template: str, **values) -> str:
     import jinja2
 
-    source = (ROOT / "deploy" / template).read_text(encoding="utf-8")
+    source = (DEPLOY_TEMPLATES / template).read_text(encoding="utf-8")
     return jinja2.Template(source, keep_trailing_newline=True).render(**values)
 
 
@@ -228,8 +228,8 @@ def publish(
     write_headers_file(fresh, content_security_policy(settings))
     compressed = precompress(fresh)
 
-    from seo import settings as seo_settings
-    from seo.stable_urls import published_urls, write_manifest
+    from venez_vivre.seo import settings as seo_settings
+    from venez_vivre.seo.stable_urls import published_urls, write_manifest
 
     added = []
     if update_manifest:

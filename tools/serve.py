@@ -26,9 +26,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from static_server import StaticServer
+from venez_vivre.tools.static_server import StaticServer
 
-ROOT = Path(__file__).resolve().parent.parent
+# The programme's folder (this repository, or a programme's own one): where the
+# command runs, as for `pelican`.
+ROOT = Path.cwd()
 
 DEV_SCRIPT = b"""<script>
 (function () {
@@ -86,7 +88,8 @@ def run_build(settings: str, output: str, status_file: Path) -> bool:
     done = subprocess.run(
         [
             sys.executable,
-            str(ROOT / "tools" / "build.py"),
+            "-m",
+            "venez_vivre.tools.build",
             "--settings",
             settings,
             "--output",
@@ -114,14 +117,14 @@ def watched_paths(settings_file: str) -> list[Path]:
     from pelican.settings import read_settings
 
     settings = read_settings(str(ROOT / settings_file))
-    paths = [ROOT / settings_file, ROOT / "pelicanconf.py", Path(settings["PATH"])]
-    paths += [Path(settings["THEME"]), *map(Path, settings.get("PLUGIN_PATHS", []))]
+    from venez_vivre.tools.build import PACKAGE_FOLDERS
+
+    paths = [ROOT / settings_file, Path(ROOT / settings_file).with_name("pelicanconf.py")]
+    paths += [Path(settings["PATH"]), Path(settings["THEME"]), *map(Path, PACKAGE_FOLDERS)]
     return sorted({p.resolve() for p in paths if p.exists()})
 
 
 def start_receiver(host: str, site_port: int, output: Path) -> subprocess.Popen | None:
-    if not (ROOT / "receiver" / "__main__.py").exists():
-        return None
     db = ROOT / ".build" / "inscriptions.sqlite3"
     db.parent.mkdir(parents=True, exist_ok=True)
     # The site's territories (labels on the correction page, the site's frame).
@@ -131,7 +134,7 @@ def start_receiver(host: str, site_port: int, output: Path) -> subprocess.Popen 
         [
             sys.executable,
             "-m",
-            "receiver",
+            "venez_vivre.receiver",
             "--host",
             host,
             "--port",

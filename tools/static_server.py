@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from aiohttp import web
-from programme.files import content_type
+from venez_vivre.programme.files import content_type
 
 # (URL path glob, headers): every rule whose glob matches the path adds its headers,
 # later rules winning. "*" matches every path; "/transcripts/*" the transcripts.

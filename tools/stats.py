@@ -9,8 +9,7 @@ database. `--update-figures` copies measured visits and podcast downloads, with 
 period, into the key-figures file. Exit status: 0 done, 1 a French error (nothing written
 to the key figures).
 
-`make stats` runs it with PYTHONPATH=plugins:. (the measurement package and the
-receiver); once the project is an installed package that is no longer needed.
+`make stats` runs it as `python -m venez_vivre.tools.stats`.
 """
 
 from __future__ import annotations
@@ -20,12 +19,12 @@ import shlex
 import sys
 from pathlib import Path
 
-from measurement import LogsError, measure
-from measurement.figures import FiguresError, update_key_figures
-from measurement.programme_facts import FactsError
-from measurement.signups import SignupsError
 from pelican.settings import read_settings
-from programme.text import number_fr
+from venez_vivre.measurement import LogsError, measure
+from venez_vivre.measurement.figures import FiguresError, update_key_figures
+from venez_vivre.measurement.programme_facts import FactsError
+from venez_vivre.measurement.signups import SignupsError
+from venez_vivre.programme.text import number_fr
 
 
 def main(argv=None) -> int:

@@ -1,26 +1,14 @@
-"""« Cap sur Chalon »: a second, smaller programme (a city) built from the same theme
-and plugins. Only its own settings and content live here: the content layout and
-plugin list come from the project's settings, the brand and the content are its own.
+"""« Cap sur Chalon »: a second, smaller programme (a city), built from the installed
+venez_vivre package. This folder is exactly what a programme's own repository holds:
+content/, pelicanconf.py and publishconf.py (README, "Layout"). Copy it anywhere,
+`pip install venez-vivre`, then:
 
-    make html SETTINGS=examples/ville/pelicanconf.py OUTPUT=examples/ville/output
+    pelican content -s pelicanconf.py        # or: python -m venez_vivre.tools.build
 """
 
-import runpy
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-
-# The project's settings give the content contract, the theme and the plugins. (Read by
-# path: Pelican loads this file as the module `pelicanconf` too, so a plain import
-# would find this very file.)
-globals().update(
-    (name, value)
-    for name, value in runpy.run_path(str(HERE.parents[1] / "pelicanconf.py")).items()
-    if name.isupper()
-)
+from venez_vivre.settings import *  # noqa: F403
 
 SITENAME = "Cap sur Chalon"
-PATH = str(HERE / "content")
 BRAND = {
     "name": SITENAME,
     "short_name": SITENAME,
@@ -51,3 +39,12 @@ FOOTER_LINKS = [
     ("Données personnelles", "/donnees-personnelles/"),
     ("Crédits photos", "/credits-photos/"),
 ]
+
+# The signup form's receiver in development (`make serve` starts one there).
+SIGNUP_ENDPOINT = "http://127.0.0.1:8001/inscriptions"
+# Campaign posters: the public address QR codes hold in development builds.
+POSTERS = {"public_url": "https://cap-sur-chalon.example.org"}
+# Chalon-sur-Saône is in Bourgogne-Franche-Comté: the package's bundled outline.
+MAP = {"outline": "bourgogne-franche-comte", "reference": ("Paris", 48.8566, 2.3522)}
+# Development builds encode AVIF faster (publishconf.py uses the tuned defaults).
+IMAGES = {"quality": {"avif_speed": 8}}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 from pelican import signals
-from programme.text import number_fr
+from venez_vivre.programme.text import number_fr
 
 WIDTH = 340  # viewBox width; rendered 288–480 px wide (see .chart in site.css)
 LABEL_SIZE = 15

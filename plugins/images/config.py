@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from programme import cache_dir as programme_cache_dir
+from venez_vivre.programme import cache_dir as programme_cache_dir
 
 # The card grid (.grid in site.css): columns of at least 18rem in a wrap of at most
 # 72rem with gaps of 1.5rem: three columns of 23rem on wide screens, two from 40rem,

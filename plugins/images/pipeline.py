@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
-from programme.files import write_atomic
+from venez_vivre.programme.files import write_atomic
 
 # Bump when the output of this module changes for the same inputs: every cached
 # derivative is then re-encoded (the version is part of each cache key).

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
-from programme.text import wrap_to_width
+from venez_vivre.programme.text import wrap_to_width
 
 from .pipeline import flatten, normalise, open_source, write_atomic
 

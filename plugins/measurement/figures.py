@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 
 import yaml
-from programme.files import write_atomic
-from programme.reader import SAFE_LOADER
+from venez_vivre.programme.files import write_atomic
+from venez_vivre.programme.reader import SAFE_LOADER
 
 MEASURED_FIELDS = ("site_visits", "podcast_listens", "measured_start", "measured_end")
 

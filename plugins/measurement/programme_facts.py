@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import yaml
-from podcast.media import MediaError, read_audio
-from programme import content_types
-from programme.errors import ErrorLog
-from programme.fields import FrontMatter
-from programme.models import Campaign, entry_url
-from programme.reader import SAFE_LOADER
-from programme.text import slugify
+from venez_vivre.podcast.media import MediaError, read_audio
+from venez_vivre.programme import content_types
+from venez_vivre.programme.errors import ErrorLog
+from venez_vivre.programme.fields import FrontMatter
+from venez_vivre.programme.models import Campaign, entry_url
+from venez_vivre.programme.reader import SAFE_LOADER
+from venez_vivre.programme.text import slugify
 
 from .counting import EpisodeFile, target_path
 

@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from charts import Bar, Chart
 from markupsafe import Markup, escape
-from programme.models import Campaign, cost_per
-from programme.text import date_fr, number_fr
+from venez_vivre.charts import Bar, Chart
+from venez_vivre.programme.models import Campaign, cost_per
+from venez_vivre.programme.text import date_fr, number_fr
 
 from .counting import PROGRAMME_TZ, Totals
 from .programme_facts import KeyFigures

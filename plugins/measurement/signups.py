@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from receiver.stats import signup_counts
+from venez_vivre.receiver.stats import signup_counts
 
 TOKEN_VARIABLE = "SIGNUPS_TOKEN"
 

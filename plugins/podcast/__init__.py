@@ -9,27 +9,21 @@ chapters files and the feed. See docs/podcast.md.
 from __future__ import annotations
 
 from pelican import signals
+from venez_vivre.programme import current
 
 from .generator import PodcastGenerator
-
-_state: dict = {}
 
 
 def get_generators(pelican):
     return PodcastGenerator
 
 
-def remember(generators) -> None:
-    _state["generator"] = next((g for g in generators if isinstance(g, PodcastGenerator)), None)
-
-
 def save_ledger(pelican) -> None:
-    generator = _state.pop("generator", None)
+    generator = current(pelican).states.get("podcast")
     if generator is not None:
         generator.save_ledger()
 
 
 def register():
     signals.get_generators.connect(get_generators)
-    signals.all_generators_finalized.connect(remember)
     signals.finalized.connect(save_ledger)

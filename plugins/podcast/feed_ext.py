@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.util import xml_elem
-from programme.files import TRANSCRIPT_TYPES
+from venez_vivre.programme.files import TRANSCRIPT_TYPES
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"

@@ -3,7 +3,8 @@
 generate_context (after ProgrammeGenerator's, since the plugin comes after `programme`
 in PLUGINS) validates the show and reads each episode's files once: audio size,
 duration and type, the transcript, the GUID. It attaches them to each episode as
-`episode.media` and puts the show in the context as `podcast`, for templates.
+`podcast_media` (episode slug → EpisodeMedia: the episode model, programme's, is not
+changed) and puts the show in the context as `podcast`, for templates.
 generate_output writes the feed and one JSON chapters file per episode.
 """
 
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pelican.generators import Generator
-from programme.errors import BUILD_ERRORS
-from programme.file_memo import FileMemo
+from venez_vivre.images import jpeg_url
+from venez_vivre.programme import current
 
 from . import guids
 from .feed import build_feed
@@ -26,8 +27,8 @@ CHAPTERS_FILE = "chapters.json"  # beside the episode page: /podcast/<slug>/chap
 FEED_IMAGE_WIDTH = 3000  # Apple's largest artwork; sources are 1400 to 3000 px
 TRANSCRIPT_TOLERANCE = 1.0  # seconds a transcript may run past the audio's end
 # Audio headers and transcripts are read once, not at every build (150 episodes at 50x
-# the demo).
-MEDIA = FileMemo("podcast-media", version=1, errors=(MediaError,))
+# the demo): a file memo of the build context, under this name.
+MEDIA_MEMO = "podcast-media"
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,18 @@ class EpisodeMedia:
         return self.chapters_path
 
 
+class PublishedEpisode:
+    """An episode of the feed: the programme's Episode, read through, with its media."""
+
+    def __init__(self, entry, media: EpisodeMedia) -> None:
+        self.entry, self.media = entry, media  # not `episode`: the episode's number
+
+    def __getattr__(self, name):
+        if name == "entry":  # not set yet (copy, pickle): no recursion
+            raise AttributeError(name)
+        return getattr(self.entry, name)
+
+
 @dataclass(frozen=True)
 class _GuidKey:
     relative_file: str
@@ -54,6 +67,9 @@ class PodcastGenerator(Generator):
     def generate_context(self):
         self.show: Show | None = None
         self.published: list = []
+        self.build = current(self.settings)
+        self.build.state("podcast", lambda: self)  # the generator, for save_ledger()
+        self.media = self.build.memo(MEDIA_MEMO, version=1, errors=(MediaError,))
         if "episodes" not in self.context:
             raise RuntimeError(
                 'The podcast plugin reads the episodes of the "programme" plugin: '
@@ -63,37 +79,41 @@ class PodcastGenerator(Generator):
         if not episodes:  # no feed without episodes; the show is checked with the first
             return
         content = Path(self.path)
-        show = read_show(self.settings, content, BUILD_ERRORS)
+        show = read_show(self.settings, content, self.build.errors)
         readable = []
-        MEDIA.configure(self.settings)
         for episode in episodes:
             audio = self._audio(episode, content)
             transcript = self._transcript(episode, content, audio)
             self._check_episode(episode, content, audio)
             if audio is not None:
                 readable.append((episode, audio, transcript))
-        MEDIA.save()
+        self.media.save()
         if show is None:
             return
         assigned = self._guids(episodes, content, show)
+        media_by_slug = {}
         for episode, audio, transcript in readable:
             chapters = f"{episode.url}{CHAPTERS_FILE}" if episode.chapters else None
-            episode.media = EpisodeMedia(audio, assigned[episode.source_path], transcript, chapters)
-            self.published.append(episode)
+            media = EpisodeMedia(audio, assigned[episode.source_path], transcript, chapters)
+            media_by_slug[episode.slug] = media
+            self.published.append(PublishedEpisode(episode, media))
         self.show = show
         self.context["podcast"] = show
+        self.context["podcast_media"] = media_by_slug
         self.context["PODCAST_FEED_URL"] = show.feed_url
 
     # -- reading and checking -------------------------------------------------------------
     def _audio(self, episode, content: Path) -> AudioFile | None:
         try:
-            audio = MEDIA.get(read_audio, content / episode.audio)
+            audio = self.media.get(read_audio, content / episode.audio)
         except MediaError as error:
-            BUILD_ERRORS.add(episode.source_path, "audio", f"content/{episode.audio} : {error}")
+            self.build.errors.add(
+                episode.source_path, "audio", f"content/{episode.audio} : {error}"
+            )
             return None
         for index, chapter in enumerate(episode.chapters):
             if chapter.start >= audio.duration:
-                BUILD_ERRORS.add(
+                self.build.errors.add(
                     episode.source_path,
                     f"chapters[{index}].start",
                     f"le chapitre « {chapter.title} » commence à {chapter.timestamp}, après la "
@@ -105,16 +125,16 @@ class PodcastGenerator(Generator):
         if not episode.transcript:
             return None
         try:
-            transcript = MEDIA.get(
+            transcript = self.media.get(
                 read_transcript, content / episode.transcript, episode.transcript
             )
         except MediaError as error:
-            BUILD_ERRORS.add(
+            self.build.errors.add(
                 episode.source_path, "transcript", f"content/{episode.transcript} : {error}"
             )
             return None
         if audio is not None and transcript.end > audio.duration + TRANSCRIPT_TOLERANCE:
-            BUILD_ERRORS.add(
+            self.build.errors.add(
                 episode.source_path,
                 "transcript",
                 f"content/{episode.transcript} : la transcription va jusqu’à "
@@ -126,7 +146,7 @@ class PodcastGenerator(Generator):
     def _check_episode(self, episode, content: Path, audio) -> None:
         size = len(episode.summary.encode("utf-8"))
         if size > DESCRIPTION_MAX_BYTES:
-            BUILD_ERRORS.add(
+            self.build.errors.add(
                 episode.source_path,
                 "summary",
                 f"Apple limite la description à {DESCRIPTION_MAX_BYTES} octets, "
@@ -134,7 +154,7 @@ class PodcastGenerator(Generator):
             )
         if episode.image:
             for problem in check_artwork(content / episode.image):
-                BUILD_ERRORS.add(
+                self.build.errors.add(
                     episode.source_path, "image", f"content/{episode.image} : {problem}"
                 )
 
@@ -154,7 +174,7 @@ class PodcastGenerator(Generator):
         for episode in sorted(episodes, key=lambda e: e.source_path):
             guid = assigned[episode.source_path]
             if guid in seen:
-                BUILD_ERRORS.add(
+                self.build.errors.add(
                     episode.source_path,
                     "guid",
                     f"le GUID « {guid} » est déjà celui de {seen[guid].source_path} : chaque "
@@ -165,7 +185,7 @@ class PodcastGenerator(Generator):
 
     def save_ledger(self) -> bool:
         """Write content/podcast/guids.yml once the build succeeded."""
-        if self.show is None or BUILD_ERRORS.errors:
+        if self.show is None or self.build.errors.errors:
             return False
         return guids.write_ledger(Path(self.path), self.ledger)
 
@@ -176,14 +196,16 @@ class PodcastGenerator(Generator):
         output = Path(self.output_path)
         for episode in self.published:
             if episode.media.chapters_path:
-                self._write(output / episode.media.chapters_path, self._chapters(episode))
+                chapters = output / episode.media.chapters_path
+                self._write(chapters, self._chapters(episode))
+                self.build.record_written(chapters)
         feed = build_feed(self.show, self.published, self._feed_image_url)
         self._write(output / FEED_PATH, feed)
+        self.build.record_written(output / FEED_PATH)
 
     def _feed_image_url(self, src: str) -> str:
-        # The images plugin's public interface (the Jinja global) makes the JPEG derivative.
-        image_url = self.env.globals["image_url"]
-        return self.show.absolute(image_url(src, FEED_IMAGE_WIDTH))
+        # The images plugin's public interface makes the JPEG derivative.
+        return self.show.absolute(jpeg_url(self.build, src, FEED_IMAGE_WIDTH))
 
     def _chapters(self, episode) -> bytes:
         """Podcasting 2.0 JSON chapters (version 1.2.0) from the front matter."""

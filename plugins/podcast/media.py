@@ -14,7 +14,7 @@ import mutagen
 import webvtt
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
-from programme.files import TRANSCRIPT_TYPES
+from venez_vivre.programme.files import TRANSCRIPT_TYPES
 
 # What Apple Podcasts accepts as episode audio, by the type mutagen finds in the bytes
 # (not the file name): the MIME type the enclosure announces, and the file suffixes

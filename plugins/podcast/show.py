@@ -13,7 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from PIL import Image, UnidentifiedImageError
-from programme.text import close_match
+from venez_vivre.programme.brand import brand_data
+from venez_vivre.programme.text import close_match
 
 # Podcasting 2.0: podcast:guid is the UUIDv5 of the feed URL in this namespace.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -276,7 +277,7 @@ def read_show(settings: dict, content_path: Path, errors) -> Show | None:
     count = len(errors.errors)
     config = {**DEFAULTS, **(settings.get("PODCAST") or {})}
     config["title"] = config["title"] or settings.get("SITENAME")
-    config["author"] = config["author"] or settings.get("BRAND", {}).get("publisher")
+    config["author"] = config["author"] or brand_data(settings.get("BRAND")).get("publisher")
     title = _text(config, "title", errors)
     author = _text(config, "author", errors)
     description = _text(config, "description", errors)

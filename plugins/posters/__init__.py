@@ -23,9 +23,9 @@ from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
-from programme import cache_dir
-from programme.files import link_or_copy
-from programme.plugin_settings import plugin_settings
+from venez_vivre.programme import cache_dir, current
+from venez_vivre.programme.files import link_or_copy
+from venez_vivre.programme.plugin_settings import plugin_settings
 
 from . import compose, qr
 
@@ -81,7 +81,7 @@ class PosterGenerator(Generator):
 
     def generate_context(self):
         self.config = poster_settings(self.settings)
-        qr.use_cache(self._cache_folder())
+        cache = self._cache_folder()
         base = public_base(self.settings)
         if not base.startswith(("https://", "http://")):
             logger.warning(
@@ -100,36 +100,40 @@ class PosterGenerator(Generator):
                     print_pdf=f"{stem}-impression.pdf",
                     tracked_url=tracked,
                     short_url=poster.short_url(base),
-                    qr_png_size=qr.png_size(tracked, self.config["qr_png_scale"]),
+                    qr_png_size=qr.png_size(tracked, self.config["qr_png_scale"], cache),
                 )
         self.files = files
         self.context["poster_files"] = files
-        _state["campaigns"] = list(self.context.get("campaigns", []))
+        # The campaigns whose landings are checked once every page is written.
+        current(self.settings).states["posters"] = list(self.context.get("campaigns", []))
 
     def generate_output(self, writer):
         content = Path(self.path)
         output = Path(self.output_path)
         cache = self._cache_folder()
-        brand = self.settings.get("BRAND", {})
+        build = current(self.settings)
+        brand = build.brand
         for campaign in self.context.get("campaigns", []):
             for poster in campaign.posters:
                 files = self.files[poster]
-                _write(output / files.qr_svg, qr.svg(files.tracked_url, files.short_url))
-                _write(
-                    output / files.qr_png, qr.png(files.tracked_url, self.config["qr_png_scale"])
-                )
+                _write(output / files.qr_svg, qr.svg(files.tracked_url, files.short_url, cache))
+                scale = self.config["qr_png_scale"]
+                _write(output / files.qr_png, qr.png(files.tracked_url, scale, cache))
+                build.record_written(output / files.qr_svg)
+                build.record_written(output / files.qr_png)
                 pdf = compose.print_pdf_file(
                     source=content / poster.image,
                     tracked_url=files.tracked_url,
                     short_url=files.short_url,
                     headline=poster.caption or campaign.title,
-                    signature=brand.get("name", ""),
-                    colors=brand.get("colors", {}),
+                    signature=brand.name,
+                    colors=dict(brand.colors.items()),
                     size_mm=tuple(self.config["print_size_mm"]),
                     dpi=self.config["print_dpi"],
                     cache=cache,
                 )
                 link_or_copy(pdf, output / files.print_pdf)
+                build.record_written(output / files.print_pdf)
 
     def _cache_folder(self) -> Path:
         if not self.config["cache_path"]:
@@ -151,23 +155,19 @@ def get_generators(pelican):
 
 def check_landings(pelican) -> None:
     """Every poster's landing must be a page of the built site: a QR code printed on
-    thousands of posters cannot lead to a 404."""
-    from programme.errors import BUILD_ERRORS
-    from programme.text import close_match
+    thousands of posters cannot lead to a 404. Asked of the build's written-URL index
+    (every page Pelican's writer wrote), not of the output folder."""
+    from venez_vivre.programme.text import close_match
 
-    output = Path(pelican.output_path)
-    built = sorted(
-        "/" + str(p.relative_to(output)).replace(os.sep, "/").removesuffix("index.html")
-        for p in output.rglob("*.html")
-        if p.name != "404.html"
-    )
-    for campaign in _state.pop("campaigns", []):
+    build = current(pelican)
+    campaigns = build.states.get("posters") or []
+    built = build.pages()
+    for campaign in campaigns:
         for poster in campaign.posters:
             path = poster.landing.split("#", 1)[0].split("?", 1)[0]
-            target = output / path.lstrip("/")
-            if target.is_file() or (target / "index.html").is_file():
+            if build.serves(path) or build.serves(path.rstrip("/") + "/"):
                 continue
-            BUILD_ERRORS.add(
+            build.errors.add(
                 campaign.source_path,
                 f"posters[{poster.number}].landing",
                 f"la page « {poster.landing} » n’existe pas dans le site : le QR code de "
@@ -175,11 +175,6 @@ def check_landings(pelican) -> None:
                 "du site, par exemple /territoires/dijon-metropole/.",
                 close_match(path, built),
             )
-
-
-# The campaigns of the build in progress, for the check once every page is written
-# (the `finalized` signal only receives the Pelican object).
-_state: dict = {}
 
 
 def register():

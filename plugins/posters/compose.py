@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
-from programme.text import wrap_to_width
+from venez_vivre.programme.text import wrap_to_width
 
 from . import qr
 

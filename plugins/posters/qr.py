@@ -26,20 +26,16 @@ def make(url: str) -> segno.QRCode:
 
 # Encoding picks the best of eight masks, which costs more than the rest of a poster's
 # page: the drawn files are kept on disk, keyed by everything that shapes them, so a
-# rebuild encodes only new or changed addresses.
-_CACHE: list[Path] = []
+# rebuild encodes only new or changed addresses. `cache`: the build's posters cache
+# folder (None: no cache).
 
 
-def use_cache(folder: Path | None) -> None:
-    _CACHE[:] = [Path(folder) / "qr"] if folder else []
-
-
-def _cached(kind: str, parts: tuple, produce) -> bytes:
-    if not _CACHE:
+def _cached(kind: str, parts: tuple, produce, cache: Path | None) -> bytes:
+    if cache is None:
         return produce()
     identity = "|".join(map(str, (segno.__version__, ERROR_LEVEL, BORDER, kind, *parts)))
     key = hashlib.sha256(identity.encode("utf-8")).hexdigest()
-    path = _CACHE[0] / key[:2] / f"{key}.{kind}"
+    path = Path(cache) / "qr" / key[:2] / f"{key}.{kind}"
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -52,26 +48,27 @@ def _cached(kind: str, parts: tuple, produce) -> bytes:
     return data
 
 
-def png_size(url: str, scale: int) -> int:
+def png_size(url: str, scale: int, cache: Path | None = None) -> int:
     size = _cached(
         "size",
         (url, scale),
         lambda: str(make(url).symbol_size(scale=scale, border=BORDER)[0]).encode(),
+        cache,
     )
     return int(size)
 
 
-def png(url: str, scale: int = 8) -> bytes:
+def png(url: str, scale: int = 8, cache: Path | None = None) -> bytes:
     def draw() -> bytes:
         buffer = io.BytesIO()
         make(url).save(buffer, kind="png", scale=scale, border=BORDER)
         return buffer.getvalue()
 
-    return _cached("png", (url, scale), draw)
+    return _cached("png", (url, scale), draw, cache)
 
 
-def svg(url: str, short_url: str) -> bytes:
-    return _cached("svg", (url, short_url), lambda: _draw_svg(url, short_url))
+def svg(url: str, short_url: str, cache: Path | None = None) -> bytes:
+    return _cached("svg", (url, short_url), lambda: _draw_svg(url, short_url), cache)
 
 
 def _draw_svg(url: str, short_url: str) -> bytes:

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 
 from . import text
-from .errors import BUILD_ERRORS
-from .files import link_or_copy
+from .brand import resolve_brand
+from .build import Programme, cache_dir, current, programme
+from .files import FILE_MODE, FOLDER_MODE, link_or_copy
 from .generator import ProgrammeGenerator
-from .maps import configure as configure_map
-from .maps import territory_map
-from .read_cache import READ_CACHE
-from .reader import relative_source, set_content_path, use_content_reader
+from .maps import MapDrawer, territory_map
+from .reader import use_content_reader
+
+__all__ = ["cache_dir", "current", "programme"]
 
 FILTERS = {
     "date_fr": text.date_fr,
@@ -35,46 +37,95 @@ FILTERS = {
 
 class PelicanErrors(logging.Handler):
     """Pelican logs (and skips) a page or news file it cannot publish; make that a
-    content error in French so the build stops instead of silently dropping it."""
+    content error in French so the build stops instead of silently dropping it.
+    One per Pelican instance, writing into the build that instance is running."""
 
-    def __init__(self):
+    def __init__(self, holder: Programme):
         super().__init__(level=logging.ERROR)
+        self.holder = holder
 
     def emit(self, record):
-        if record.msg.startswith("Skipping %s: could not find information about") and record.args:
-            source, field = relative_source(record.args[0]), record.args[1]
-            if not BUILD_ERRORS.concerns(source):  # e.g. unreadable YAML, already reported
-                BUILD_ERRORS.add(source, field, "ce champ est obligatoire et il est absent.")
-        elif record.msg.startswith("Could not process %s") and record.args:
-            BUILD_ERRORS.add(relative_source(record.args[0]), None, "fichier illisible.")
-
-
-_HANDLER = PelicanErrors()
+        build = self.holder.build
+        if build is None or not isinstance(record.msg, str) or not record.args:
+            return
+        if record.msg.startswith("Skipping %s: could not find information about"):
+            source, field = build.relative_source(record.args[0]), record.args[1]
+            if not build.errors.concerns(source):  # e.g. unreadable YAML, already reported
+                build.errors.add(source, field, "ce champ est obligatoire et il est absent.")
+        elif record.msg.startswith("Could not process %s"):
+            build.errors.add(build.relative_source(record.args[0]), None, "fichier illisible.")
 
 
 def initialise(pelican) -> None:
-    BUILD_ERRORS.reset()  # state from a previous autoreload run must not leak
-    set_content_path(pelican.settings["PATH"])
-    pelican.settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
-    pelican.settings.setdefault("JINJA_GLOBALS", {}).update(territory_map=territory_map)
-    configure_map(pelican.settings)
-    _cache_compiled_templates(pelican.settings)
-    if pelican.settings.get("CONTENT_READ_CACHE", True):
-        READ_CACHE.configure(pelican.settings, cache_dir(pelican.settings, "content"))
-    else:
-        READ_CACHE.disable()
+    """Once per Pelican instance: settings and brand resolved, the build context's
+    holder stored in the settings (so in every run's context), filters and globals."""
+    settings = pelican.settings
+    settings["BRAND"] = resolve_brand(settings)
+    holder = Programme(settings, settings["BRAND"], pelican.output_path)
+    settings["PROGRAMME"] = holder
+    settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
+    settings.setdefault("JINJA_GLOBALS", {}).update(territory_map=territory_map)
+    MapDrawer.check_settings(settings)
+    _cache_compiled_templates(settings)
     pelican_logger = logging.getLogger("pelican")
-    if _HANDLER not in pelican_logger.handlers:
-        pelican_logger.addHandler(_HANDLER)
+    for handler in [h for h in pelican_logger.handlers if isinstance(h, PelicanErrors)]:
+        pelican_logger.removeHandler(handler)  # a previous instance's, in this process
+    pelican_logger.addHandler(PelicanErrors(holder))
+    # Connected now, after every plugin's register(): the last `finalized` receivers,
+    # once every plugin has written its files and reported its errors.
+    signals.finalized.connect(publish_modes)
+    signals.finalized.connect(stop_on_errors)
 
 
-def cache_dir(settings, name: str, create: bool = True) -> Path:
-    """The project's cache folder for `name`: .cache/<name> beside content/, where every
-    plugin keeps what it derives (README, "Build caches")."""
-    folder = Path(settings["PATH"]).resolve().parent / ".cache" / name
-    if create:
-        folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def start_build(pelican) -> None:
+    """The first signal of every run (`pelican -r` runs one instance many times): a
+    fresh build context, before anything is read."""
+    build = programme(pelican).start_build()
+    if pelican.settings.get("CONTENT_READ_CACHE", True):
+        build.read_cache.configure(pelican.settings, cache_dir(pelican.settings, "content"))
+    build.read_cache.errors = build.errors
+    refuse_symbolic_links(build)
+
+
+def refuse_symbolic_links(build) -> None:
+    """A symbolic link under content/ would publish whatever it points to on the build
+    machine (a key, another site's files): refused, naming the link."""
+    pending = [str(build.content)]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    build.errors.add(
+                        build.relative_source(entry.path),
+                        None,
+                        "ce fichier est un lien symbolique : le site ne publie que de vrais "
+                        "fichiers. Remplacez le lien par une copie du fichier.",
+                    )
+                elif entry.is_dir():
+                    pending.append(entry.path)
+
+
+def publish_modes(pelican) -> None:
+    """Published files are 0644 and folders 0755, whatever the umask and the modes of
+    the caches they are linked from: a site copied with `cp -a` or served by a web
+    server's own user must be readable (files written 0600 gave a 403 on every image).
+    Files of content/ are copied rather than linked when their mode differs
+    (link_or_copy_static_files), so an editor's file keeps its own mode."""
+    for here, _folders, names in os.walk(pelican.output_path):
+        if stat.S_IMODE(os.stat(here).st_mode) != FOLDER_MODE:
+            os.chmod(here, FOLDER_MODE)
+        for name in names:
+            path = os.path.join(here, name)
+            info = os.lstat(path)
+            if stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) != FILE_MODE:
+                os.chmod(path, FILE_MODE)
+
+
+def stop_on_errors(pelican) -> None:
+    """Every content error found once the site is written (images, poster landings,
+    stable URLs…) makes Pelican fail with the French report."""
+    if programme(pelican).build is not None:
+        current(pelican).errors.raise_if_any()
 
 
 def _cache_compiled_templates(settings) -> None:
@@ -88,6 +139,7 @@ def _cache_compiled_templates(settings) -> None:
 
 
 def get_generators(pelican):
+    start_build(pelican)
     return ProgrammeGenerator
 
 
@@ -100,21 +152,35 @@ def pages_and_news_slugs(content) -> None:
 
 def check_pages_and_news(generators) -> None:
     """Pages and news use Pelican's generators; hold them to the same contract."""
+    build = current(generators[0])
     for generator in generators:
         for item in list(getattr(generator, "articles", [])) + list(
             getattr(generator, "pages", [])
         ):
-            source = relative_source(item.source_path)
+            source = build.relative_source(item.source_path)
             if not getattr(item, "title", None):
-                BUILD_ERRORS.add(source, "title", "ce champ est obligatoire et il est absent.")
-    READ_CACHE.save()  # reading is over; a file with errors is cached with its errors
-    BUILD_ERRORS.raise_if_any()
+                build.errors.add(source, "title", "ce champ est obligatoire et il est absent.")
+    build.read_cache.save()  # reading is over; a file with errors is cached with its errors
+    build.errors.raise_if_any()
+
+
+def record_written(path, context) -> None:
+    """Every file Pelican's writer writes goes into the build's written-URL index."""
+    current(context).record_written(path, context.get("entry"))
+
+
+def record_static_files(generator) -> None:
+    """And every file of content/ the static generator publishes (audio, transcripts)."""
+    build = current(generator)
+    for static in generator.staticfiles:
+        build.record_written(os.path.join(generator.output_path, static.save_as))
 
 
 def link_or_copy_static_files(generator) -> None:
     """With STATIC_CREATE_LINKS, Pelican falls back to symbolic links across file
     systems: an output holding links to the content folder would publish broken files.
-    Hard links, else copies."""
+    Hard links, else copies (also when the file's mode is not the published one: a
+    link shares the editor's file, and its mode)."""
 
     def link_or_copy_static(static):
         source = os.path.join(generator.path, static.source_path)
@@ -130,3 +196,5 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.content_object_init.connect(pages_and_news_slugs)
     signals.all_generators_finalized.connect(check_pages_and_news)
+    signals.content_written.connect(record_written)
+    signals.static_generator_finalized.connect(record_static_files)

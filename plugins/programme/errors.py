@@ -37,7 +37,7 @@ class ContentErrors(Exception):
 
 
 class ErrorLog:
-    """The errors of one build. Reset when Pelican initialises (each autoreload run)."""
+    """The errors of one build (programme.build.Build.errors)."""
 
     def __init__(self) -> None:
         self.errors: list[ContentError] = []
@@ -64,12 +64,6 @@ class ErrorLog:
     def concerns(self, source) -> bool:
         return any(error.source == str(source) for error in self.errors)
 
-    def reset(self) -> None:
-        self.errors.clear()
-
     def raise_if_any(self) -> None:
         if self.errors:
             raise ContentErrors(self.errors)
-
-
-BUILD_ERRORS = ErrorLog()

@@ -28,11 +28,9 @@ class FileMemo:
         self.entries: dict = {}
         self.used: dict = {}
 
-    def configure(self, settings) -> None:
-        """Use the project's cache (.cache/memo/) for this build; forget the last one."""
-        from . import cache_dir
-
-        self.file = cache_dir(settings, "memo") / f"{self.name}.pickle"
+    def configure(self, folder: Path) -> None:
+        """Keep the results in `folder` (the build's .cache/memo/)."""
+        self.file = Path(folder) / f"{self.name}.pickle"
         self.used = {}
         stored = read_pickle(self.file)
         valid = isinstance(stored, dict) and stored.get("version") == self.version

@@ -10,6 +10,7 @@ import mimetypes
 import os
 import pickle
 import shutil
+import stat
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -87,18 +88,26 @@ def content_type(path) -> str:
 
 
 # -- publishing --------------------------------------------------------------------------
+FILE_MODE, FOLDER_MODE = 0o644, 0o755  # published files and folders
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     """Put `source` at `target` in the output: a hard link (no copy of the bytes), else
     a copy (another file system, or links not allowed). Never a symbolic link: an
-    output holding links to the content folder or a cache would publish broken files."""
+    output holding links to the content folder or a cache would publish broken files.
+    A source whose mode is not the published one (an editor's 0600 file) is copied, so
+    that fixing the output's modes never changes the editor's file."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     if os.path.lexists(target):
         target.unlink()
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+    if stat.S_IMODE(os.stat(source).st_mode) == FILE_MODE:
+        try:
+            os.link(source, target)
+            return
+        except OSError:  # another file system, or links not allowed
+            pass
+    shutil.copyfile(source, target)  # a new file: the build gives it the published mode
 
 
 # -- caches ------------------------------------------------------------------------------
@@ -116,6 +125,9 @@ def write_atomic(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
+        # mkstemp creates 0600: caches are linked into the output, which must be
+        # readable by a web server's user.
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temporary, target)

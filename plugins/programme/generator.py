@@ -17,10 +17,10 @@ from pelican.generators import Generator
 
 from . import content_types
 from . import events as events_module
-from .errors import BUILD_ERRORS
+from .build import current
 from .fields import FrontMatter
 from .models import INDEX_URLS, Entry, KeyFigures, entry_url, save_as
-from .reader import SAFE_LOADER, UNREADABLE, relative_source
+from .reader import SAFE_LOADER, UNREADABLE
 from .text import slugify
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,8 @@ KEY_FIGURE_FIELDS = (
 
 class ProgrammeGenerator(Generator):
     def generate_context(self):
+        self.build = current(self.settings)
+        self.errors = self.build.errors
         self.collections: dict[str, list[Entry]] = {}
         territories: dict[str, object] = {}
         for folder, (kind, _template) in COLLECTIONS.items():
@@ -71,7 +73,7 @@ class ProgrammeGenerator(Generator):
         testimonials = _newest_first(self.collections["testimonial"])
         campaigns = _newest_first(self.collections["campaign"], "start")
         episodes = _newest_first(self.collections["episode"])
-        _reject_duplicate_episode_numbers(episodes)
+        _reject_duplicate_episode_numbers(episodes, self.errors)
         for territory in territory_list:
             territory.testimonials = [t for t in testimonials if t.territory is territory]
             territory.episodes = [e for e in episodes if e.territory is territory]
@@ -95,6 +97,8 @@ class ProgrammeGenerator(Generator):
             event_territories=[
                 t for t in territory_list if any(t in e.territories for e in events)
             ],
+            # Every entry, for plugins that handle what entries name (Entry.media_files()).
+            entries=[*territory_list, *testimonials, *campaigns, *episodes, *events],
             key_figures=self._read_key_figures(),
             INDEX_URLS=INDEX_URLS,
         )
@@ -114,20 +118,22 @@ class ProgrammeGenerator(Generator):
                     context=self.context,
                 )
             except Exception as error:  # an unreadable file must not hide the others
-                BUILD_ERRORS.add(relative_source(path), None, f"fichier illisible : {error}")
+                self.errors.add(
+                    self.build.relative_source(path), None, f"fichier illisible : {error}"
+                )
                 continue
             if page.metadata.get("status", "published") == "draft":
                 continue
             yield page
 
     def _validate(self, kind: str, page: Page, territories: dict):
-        source = relative_source(page.source_path)
+        source = self.build.relative_source(page.source_path)
         meta = dict(page.metadata)
         slug = slugify(meta.get("slug") or Path(page.source_path).stem)
         page.slug = slug
         if meta.get(UNREADABLE):
             return None  # reported by the reader; its fields cannot be checked
-        fm = FrontMatter(page.metadata, source, Path(self.path), BUILD_ERRORS)
+        fm = FrontMatter(page.metadata, source, Path(self.path), self.errors)
         url = entry_url(kind, slug)
         page.override_url = url
         page.override_save_as = save_as(url)
@@ -159,7 +165,7 @@ class ProgrammeGenerator(Generator):
         seen: dict[str, Entry] = {}
         for entry in entries:
             if entry.slug in seen:
-                BUILD_ERRORS.add(
+                self.errors.add(
                     entry.source_path,
                     "slug",
                     f"l’adresse /{entry.url} est déjà celle de {seen[entry.slug].source_path} : "
@@ -170,7 +176,7 @@ class ProgrammeGenerator(Generator):
     def _read_key_figures(self) -> KeyFigures | None:
         relative = self.settings.get("KEY_FIGURES_FILE", "data/chiffres.yml")
         path = Path(self.path) / relative
-        source = relative_source(path)
+        source = self.build.relative_source(path)
         if not path.is_file():
             return None
         try:
@@ -178,12 +184,12 @@ class ProgrammeGenerator(Generator):
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" (ligne {mark.line + 1})" if mark else ""
-            BUILD_ERRORS.add(source, None, f"fichier YAML illisible{where} : {error}")
+            self.errors.add(source, None, f"fichier YAML illisible{where} : {error}")
             return None
         if not isinstance(data, dict):
-            BUILD_ERRORS.add(source, None, "attendu : une liste de champs « nom: valeur ».")
+            self.errors.add(source, None, "attendu : une liste de champs « nom: valeur ».")
             return None
-        fm = FrontMatter(data, source, Path(self.path), BUILD_ERRORS)
+        fm = FrontMatter(data, source, Path(self.path), self.errors)
         figures = KeyFigures(
             source_path=source,
             period=fm.text("period", required=False),
@@ -247,43 +253,47 @@ class ProgrammeGenerator(Generator):
 
     def _write_brand_css(self) -> None:
         """The brand's colours as CSS custom properties, in a file rather than an inline
-        style so that the site runs under a strict Content-Security-Policy."""
-        colors = self.settings.get("BRAND", {}).get("colors", {})
+        style so that the site runs under a strict Content-Security-Policy. The theme's
+        CSS defines none of them: what is here always wins."""
+        brand = self.build.brand
+        colors = brand.colors
         css = ":root {\n" + "".join(f"  --{k}: {v};\n" for k, v in colors.items()) + "}\n"
         target = Path(self.output_path) / "theme" / "css" / "brand.css"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(css, encoding="utf-8")
+        self.build.record_written(target)
         # The favicon uses the same mark as the header, so browsers never ask for a
         # missing /favicon.ico.
-        primary = colors.get("primary", "#333333")
-        accent = colors.get("accent", "#999999")
         icon = (
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
             f'<path d="M16 0A16 16 0 0 1 32 16A16 16 0 0 1 16 32H3a3 3 0 0 1-3-3V16A16 16 0 0 1 '
-            f'16 0Z" fill="{accent}"/><path d="M0 29V16A16 16 0 0 1 16 0A16 16 0 0 1 32 16Z" '
-            f'fill="{primary}"/></svg>'
+            f'16 0Z" fill="{colors.accent}"/><path d="M0 29V16A16 16 0 0 1 16 0A16 16 0 0 1 32 '
+            f'16Z" fill="{colors.primary}"/></svg>'
         )
-        (target.parent.parent / "favicon.svg").write_text(icon, encoding="utf-8")
-        logo = self.settings.get("BRAND", {}).get("logo")
-        if logo:
-            source = Path(self.path) / logo
+        favicon = target.parent.parent / "favicon.svg"
+        favicon.write_text(icon, encoding="utf-8")
+        self.build.record_written(favicon)
+        if brand.logo:
+            source = Path(self.path) / brand.logo
             if not source.is_file() or source.suffix.lower() not in {".svg", ".png"}:
                 raise ValueError(
-                    f"BRAND['logo'] : « {logo} » doit être un fichier SVG ou PNG de content/."
+                    f"BRAND['logo'] : « {brand.logo} » doit être un fichier SVG ou PNG de content/."
                 )
-            shutil.copyfile(source, target.parent.parent / f"logo{source.suffix.lower()}")
+            logo = target.parent.parent / f"logo{source.suffix.lower()}"
+            shutil.copyfile(source, logo)
+            self.build.record_written(logo)
 
 
 def _newest_first(entries, attribute="date"):
     return sorted(entries, key=lambda e: (getattr(e, attribute), e.slug), reverse=True)
 
 
-def _reject_duplicate_episode_numbers(episodes) -> None:
+def _reject_duplicate_episode_numbers(episodes, errors) -> None:
     seen = {}
     for episode in sorted(episodes, key=lambda e: e.source_path):
         key = (episode.season, episode.episode)
         if key in seen:
-            BUILD_ERRORS.add(
+            errors.add(
                 episode.source_path,
                 "episode",
                 f"le numéro d’épisode {episode.episode} est déjà celui de {seen[key].source_path}.",

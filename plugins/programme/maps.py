@@ -35,6 +35,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from .files import write_atomic
@@ -50,14 +51,14 @@ RADIUS = 10  # markers: a 20 px disc holds a two-digit number and is easy to tap
 
 NEARBY = 10
 SPREAD_VERSION = 1  # change with _spread_markers: discards the markers kept on disk
-_config: dict = {"outline": None, "reference": PARIS, "nearby": NEARBY}
+MAP_KEYS = {"outline", "reference", "nearby"}
 
 
-def configure(settings: dict) -> None:
-    """Read `MAP` once per build: {"outline": path or bundled name, "reference":
+def map_settings(settings: dict) -> dict:
+    """`MAP` checked, with its defaults: {"outline": path or bundled name, "reference":
     (name, lat, lon) or None, "nearby": neighbours drawn on a territory's page}."""
     conf = settings.get("MAP") or {}
-    unknown = set(conf) - {"outline", "reference", "nearby"}
+    unknown = set(conf) - MAP_KEYS
     if unknown:
         raise ValueError(
             f"MAP: unknown key(s) {sorted(unknown)}; known: outline, reference, nearby"
@@ -65,15 +66,63 @@ def configure(settings: dict) -> None:
     nearby = conf.get("nearby", NEARBY)
     if not isinstance(nearby, int) or isinstance(nearby, bool) or nearby < 0:
         raise ValueError(f'MAP["nearby"]: a whole number of neighbours (0 or more), not {nearby!r}')
-    _config["nearby"] = nearby
-    _config["reference"] = conf.get("reference", PARIS)
-    _last_places[:] = [None, 0, ()]  # a new build: its own territories
-    _config["cache"] = None
-    if settings.get("PATH"):
-        from . import cache_dir
+    outline = load_outline(conf["outline"]) if conf.get("outline") else None
+    return {"outline": outline, "reference": conf.get("reference", PARIS), "nearby": nearby}
 
-        _config["cache"] = cache_dir(settings, "map")
-    _config["outline"] = load_outline(conf["outline"]) if conf.get("outline") else None
+
+class MapDrawer:
+    """The maps of one build: its settings, and what every page's map shares (the
+    layout of the markers), computed once per build rather than once per page."""
+
+    def __init__(self, settings: dict, cache: Path | None = None) -> None:
+        conf = map_settings(settings)
+        self.outline, self.reference, self.nearby = (
+            conf["outline"],
+            conf["reference"],
+            conf["nearby"],
+        )
+        self.cache = cache
+        self._last_places: tuple = (None, 0, ())  # the list last drawn (kept alive)
+        self._layouts: dict = {}
+
+    @staticmethod
+    def check_settings(settings: dict) -> None:
+        map_settings(settings)  # fail when Pelican starts, not on the first map
+
+    def draw(self, territories, highlight=None, siteurl="", width=WIDTH, title=None):
+        return _draw(self, territories, highlight, siteurl, width, title)
+
+    def places(self, territories) -> tuple:
+        """(slug, title, url, lat, lon) of each located territory. Every territory page
+        passes the same list: computed once per build, not once per page (550 × 550 at
+        50×). The list is held, so that its identity cannot be reused by another."""
+        last, length, places = self._last_places
+        if last is not territories or length != len(territories):
+            places = tuple(
+                (t.slug, t.title, t.url, t.location.lat, t.location.lon)
+                for t in territories
+                if t.location
+            )
+            self._last_places = (territories, len(territories), places)
+        return places
+
+    def layout(self, places, width, siteurl) -> _Layout:
+        key = (places, width, siteurl)
+        if key not in self._layouts:
+            self._layouts[key] = _layout(
+                places, width, siteurl, self.outline, self.reference, self.cache
+            )
+        return self._layouts[key]
+
+
+@pass_context
+def territory_map(context, territories, highlight=None, siteurl="", width=WIDTH, title=None):
+    """The templates' map (Jinja global): drawn by this build's MapDrawer."""
+    from .build import cache_dir, current
+
+    build = current(context)
+    drawer = build.state("map", lambda: MapDrawer(build.settings, cache_dir(build.settings, "map")))
+    return drawer.draw(territories, highlight, siteurl, width, title)
 
 
 def load_outline(name_or_path) -> dict:
@@ -129,7 +178,9 @@ def _hull(points):
 # -- markers ------------------------------------------------------------------------------
 
 
-def spread_markers(points: list[tuple[float, float]], width: float, height: float):
+def spread_markers(
+    points: list[tuple[float, float]], width: float, height: float, folder: Path | None = None
+):
     """Nudge markers that would overlap apart (pairwise repulsion), inside the frame.
 
     Returns the drawn positions, in order; a marker moved away from its place gets a
@@ -139,7 +190,6 @@ def spread_markers(points: list[tuple[float, float]], width: float, height: floa
     # once per page (bench/build_speed.py: 89 s of a 105 s warm build at 10x the demo),
     # and keep them on disk for the next build (a tenth of a second at 110 territories).
     points = tuple(tuple(p) for p in points)
-    folder = _config.get("cache")
     if folder is None:
         return list(_spread_markers(points, width, height))
     key = hashlib.sha256(repr((SPREAD_VERSION, RADIUS, points, width, height)).encode())
@@ -201,19 +251,18 @@ def _spread_markers(points, width, height):
 # -- drawing --------------------------------------------------------------------------------
 
 
-def territory_map(territories, highlight=None, siteurl="", width=WIDTH, title=None):
+def _draw(drawer: MapDrawer, territories, highlight, siteurl, width, title):
     """An accessible SVG map and its legend; each marker and legend entry links to its
     territory's page. With `highlight`, a locator: that territory, lit, and its
     nearest neighbours."""
-    places = _places(territories)
+    places = drawer.places(territories)
     if not places:
         return ""
-    reference = _config["reference"]
-    layout = _layout(places, width, siteurl, id(_config["outline"]), tuple(reference or ()))
+    layout = drawer.layout(places, width, siteurl)
     current_slug = highlight.slug if highlight is not None else None
     shown = range(len(places))
-    if current_slug is not None and len(places) > _config["nearby"] + 1:
-        shown = _nearest(places, current_slug, _config["nearby"])
+    if current_slug is not None and len(places) > drawer.nearby + 1:
+        shown = _nearest(places, current_slug, drawer.nearby)
     if title:
         name = title
     elif highlight is None:
@@ -250,23 +299,6 @@ def territory_map(territories, highlight=None, siteurl="", width=WIDTH, title=No
     return Markup("".join(parts))
 
 
-_last_places: list = [None, 0, ()]  # the list last drawn (kept alive), its length, places
-
-
-def _places(territories) -> tuple:
-    """(slug, title, url, lat, lon) of each located territory. Every territory page
-    passes the same list: computed once per build, not once per page (550 × 550 at
-    50×). The list is held, so that its identity cannot be reused by another."""
-    if _last_places[0] is not territories or _last_places[1] != len(territories):
-        places = tuple(
-            (t.slug, t.title, t.url, t.location.lat, t.location.lon)
-            for t in territories
-            if t.location
-        )
-        _last_places[:] = [territories, len(territories), places]
-    return _last_places[2]
-
-
 def _nearest(places, slug: str, count: int) -> list[int]:
     """Indexes of the territory `slug` and its `count` nearest neighbours, in the full
     map's order (distance on the same projection as the map)."""
@@ -291,11 +323,9 @@ class _Layout:
     legend: tuple  # (slug, href, title)
 
 
-@functools.lru_cache(maxsize=8)
-def _layout(places, width, siteurl, _outline_id, reference) -> _Layout:
+def _layout(places, width, siteurl, outline, reference, cache) -> _Layout:
     """Everything of the map that does not depend on the page it is drawn on, computed
     once per build (every territory page draws the same map with one marker lit)."""
-    outline = _config["outline"]
     points = [(lat, lon) for _slug, _title, _url, lat, lon in places]
     if reference:
         points.append(tuple(reference[1:]))
@@ -347,7 +377,7 @@ def _layout(places, width, siteurl, _outline_id, reference) -> _Layout:
             f"{escape(reference[0])}</text></g>"
         )
     true_places = [project(lat, lon) for _s, _t, _u, lat, lon in places]
-    drawn = spread_markers(true_places, width, height)
+    drawn = spread_markers(true_places, width, height, cache)
     markers, legend = [], []
     for number, ((slug, title, url, _lat, _lon), (x0, y0), (x, y)) in enumerate(
         zip(places, true_places, drawn, strict=True), 1

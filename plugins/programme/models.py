@@ -93,6 +93,17 @@ RESULT_KINDS = {
 }
 
 
+@dataclass(frozen=True)
+class Media:
+    """One media file a content entry uses: which field holds it, of what kind. Plugins
+    that publish media (images, podcast) ask entries for theirs instead of knowing each
+    content type's fields."""
+
+    kind: str  # "image", "audio" or "transcript"
+    path: str  # as the editor wrote it, relative to content/
+    field: str  # the front-matter field, for error messages: hero, posters[2].image…
+
+
 @dataclass
 class Entry:
     """What every published entry has: where it comes from and where it goes."""
@@ -117,6 +128,20 @@ class Entry:
         from markupsafe import escape
 
         return str(escape(self.title))
+
+    def media_files(self) -> list[Media]:
+        """The media files this entry's fields name (each content type says which)."""
+        return []
+
+    def share_images(self) -> list[str]:
+        """Photos for the page's share card, best first."""
+        return [m.path for m in self.media_files() if m.kind == "image"]
+
+
+def page_media(item) -> list[Media]:
+    """Pelican's own pages and news: their optional `image` (the share card's photo)."""
+    image = getattr(item, "metadata", {}).get("image")
+    return [Media("image", image, "image")] if isinstance(image, str) and image else []
 
 
 @dataclass(frozen=True)
@@ -181,6 +206,9 @@ class Territory(Entry):
     def signup_url(self) -> str:
         return f"{INDEX_URLS['signup']}?{urlencode({'territoire': self.slug})}"
 
+    def media_files(self) -> list[Media]:
+        return [Media("image", self.hero, "hero")] if self.hero else []
+
 
 @dataclass(frozen=True)
 class Household:
@@ -204,6 +232,12 @@ class Testimonial(Entry):
     @property
     def initials(self) -> str:
         return "".join(part[0] for part in self.person.replace(".", " ").split()[:2]).upper()
+
+    def media_files(self) -> list[Media]:
+        return [Media("image", self.portrait, "portrait")] if self.portrait else []
+
+    def share_images(self) -> list[str]:
+        return self.territory.share_images() if self.territory else []
 
 
 @dataclass(frozen=True)
@@ -303,6 +337,12 @@ class Campaign(Entry):
     def date(self) -> dt.datetime | None:
         return self.start
 
+    def media_files(self) -> list[Media]:
+        return [Media("image", p.image, f"posters[{p.number}].image") for p in self.posters]
+
+    def share_images(self) -> list[str]:
+        return [p.image for p in self.posters[:1]]
+
 
 @dataclass(frozen=True)
 class Chapter:
@@ -343,6 +383,18 @@ class Episode(Entry):
     @property
     def episode_type_label(self) -> str:
         return EPISODE_TYPES[self.episode_type]
+
+    def media_files(self) -> list[Media]:
+        media = [Media("audio", self.audio, "audio")] if self.audio else []
+        if self.transcript:
+            media.append(Media("transcript", self.transcript, "transcript"))
+        if self.image:
+            media.append(Media("image", self.image, "image"))
+        return media
+
+    def share_images(self) -> list[str]:
+        own = [m.path for m in self.media_files() if m.kind == "image"]
+        return own + (self.territory.share_images() if self.territory else [])
 
 
 @dataclass

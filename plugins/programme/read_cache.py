@@ -21,13 +21,12 @@ import pickle
 from importlib import metadata as package_metadata
 from pathlib import Path
 
-from .errors import BUILD_ERRORS
 from .files import read_pickle, write_pickle
 
 FORMAT = 1
 # Settings that differ from one build to the next without changing what is read.
 _IGNORED_SETTINGS = {"OUTPUT_PATH", "JINJA_ENVIRONMENT", "JINJA_FILTERS", "JINJA_GLOBALS"}
-_CODE = ("reader.py", "text.py", "errors.py", "read_cache.py")
+_CODE = ("reader.py", "text.py", "errors.py", "read_cache.py", "build.py")
 _PACKAGES = ("pelican", "markdown", "pelican-yaml-metadata", "pyyaml")
 
 
@@ -87,7 +86,8 @@ class ReadCache:
     cache is rewritten at the end of reading with the files this build read."""
 
     def __init__(self) -> None:
-        self.file: Path | None = None
+        self.file: Path | None = None  # None: no cache, every file is read
+        self.errors = None  # the build's ErrorLog
 
     def configure(self, settings, folder: Path) -> None:
         self.file = folder / "content.pickle"
@@ -95,9 +95,6 @@ class ReadCache:
         self.fingerprint = fingerprint(settings)
         self.entries: dict | None = None
         self.used: dict = {}
-
-    def disable(self) -> None:
-        self.file = None
 
     def _load(self) -> dict:
         if self.entries is None:
@@ -122,10 +119,10 @@ class ReadCache:
                 pass
             else:
                 for error in errors:
-                    BUILD_ERRORS.add(error.source, error.field, error.message, error.suggestion)
+                    self.errors.add(error.source, error.field, error.message, error.suggestion)
                 self.used[key] = entry
                 return content, metadata
-        with BUILD_ERRORS.recording() as errors:
+        with self.errors.recording() as errors:
             content, metadata = read(source_path)
         buffer = io.BytesIO()
         try:
@@ -141,6 +138,3 @@ class ReadCache:
         if self.used == self.entries:
             return  # every file was a hit: the stored cache is already this one
         write_pickle(self.file, {"fingerprint": self.fingerprint, "entries": self.used})
-
-
-READ_CACHE = ReadCache()

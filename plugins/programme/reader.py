@@ -7,37 +7,11 @@ errors naming the file and the line, collected with every other content error.
 
 from __future__ import annotations
 
-import os
-import posixpath
-
 import yaml
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
 
-from .errors import BUILD_ERRORS
-from .read_cache import READ_CACHE
+from .build import current
 from .text import parse_date
-
-_CONTENT_PATH: list[str] = []
-
-
-def set_content_path(path) -> None:
-    _CONTENT_PATH[:] = [os.path.abspath(path)]
-
-
-def relative_source(path) -> str:
-    """A path as editors see it: `content/temoignages/claire.md`, wherever the build runs."""
-    path = os.path.abspath(getattr(path, "source_path", None) or path)
-    if _CONTENT_PATH:
-        content = _CONTENT_PATH[0]
-        if path.startswith(content + os.sep):
-            return posixpath.join(
-                os.path.basename(content), os.path.relpath(path, content).replace(os.sep, "/")
-            )
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return path
-
 
 # libyaml's loader when PyYAML was built with it: the same safe YAML, ~10x faster to
 # parse (front matter was a fifth of a warm build of a large programme).
@@ -50,7 +24,11 @@ INVALID_FIELDS = "_invalid_fields"
 
 class ContentReader(YAMLMetadataReader):
     def read(self, source_path):
-        return READ_CACHE.read(source_path, super().read)
+        return current(self.settings).read_cache.read(source_path, super().read)
+
+    def _error(self, source_path, field, message) -> None:
+        build = current(self.settings)
+        build.errors.add(build.relative_source(source_path), field, message)
 
     def _load_yaml_metadata(self, text, source_path):
         try:
@@ -59,16 +37,16 @@ class ContentReader(YAMLMetadataReader):
             mark = getattr(error, "problem_mark", None)
             where = f" (ligne {mark.line + 1} du fichier)" if mark else ""
             problem = getattr(error, "problem", None) or str(error)
-            BUILD_ERRORS.add(
-                relative_source(source_path),
+            self._error(
+                source_path,
                 None,
                 f"l’en-tête YAML entre les lignes « --- » est illisible{where} : {problem}. "
                 "Vérifiez les deux-points, l’indentation et les guillemets.",
             )
             return {UNREADABLE: True}
         if not isinstance(metadata, dict):
-            BUILD_ERRORS.add(
-                relative_source(source_path),
+            self._error(
+                source_path,
                 None,
                 "l’en-tête entre les lignes « --- » doit être une liste de champs « nom: valeur ».",
             )
@@ -82,8 +60,8 @@ class ContentReader(YAMLMetadataReader):
                 try:
                     meta[name] = parse_date(meta[name])
                 except (ValueError, TypeError):
-                    BUILD_ERRORS.add(
-                        relative_source(source_path),
+                    self._error(
+                        source_path,
                         name,
                         f"attendu : une date AAAA-MM-JJ (par exemple 2025-11-27, ou "
                         f"2025-11-27 08:00), trouvé « {meta[name]} ».",

@@ -30,8 +30,8 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
-from programme import cache_dir
-from programme.plugin_settings import plugin_settings
+from venez_vivre.programme import cache_dir, current
+from venez_vivre.programme.plugin_settings import plugin_settings
 
 DEFAULTS = {"index": True}
 KEPT_INDEXES = 3  # the latest few, so that undoing an edit finds its index again
@@ -100,7 +100,8 @@ def index_site(pelican) -> None:
     output = Path(pelican.output_path)
     arguments = ["--site", str(output), "--silent"]
     cache = cache_dir(pelican.settings, "search")
-    stored = cache / _index_key(output, arguments[2:])
+    pages = sorted(p for p in current(pelican).written if p.endswith(".html"))
+    stored = cache / _index_key(output, pages, arguments[2:])
     if (stored / "pagefind-entry.json").is_file():
         try:
             shutil.copytree(stored, output / "pagefind")
@@ -138,21 +139,19 @@ def _prune(cache: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _index_key(output: Path, arguments: list[str]) -> str:
-    """A digest of what Pagefind reads: every HTML file (path and bytes), its version
-    and its arguments (the output folder itself is left out: it changes per build)."""
+def _index_key(output: Path, pages: list[str], arguments: list[str]) -> str:
+    """A digest of what Pagefind reads: every HTML page this build wrote (path and
+    bytes, from the written-URL index), its version and its arguments (the output
+    folder itself is left out: it changes per build)."""
     digest = hashlib.sha256()
     try:
         version = package_metadata.version("pagefind")
     except package_metadata.PackageNotFoundError:
         version = "unknown"
     digest.update(f"pagefind {version} {arguments}\n".encode())
-    for path in sorted(output.rglob("*.html")):
-        relative = path.relative_to(output).as_posix()
-        if relative.startswith("pagefind/"):
-            continue
+    for relative in pages:
         digest.update(f"{relative}\0".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(hashlib.sha256((output / relative).read_bytes()).digest())
     return digest.hexdigest()
 
 

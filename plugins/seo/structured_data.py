@@ -13,6 +13,7 @@ import json
 import re
 
 from markupsafe import Markup
+from venez_vivre.programme.brand import brand_data
 
 SCHEMA = "https://schema.org"
 # The programme's indexes, for breadcrumbs: URL → label (the header's words).
@@ -43,7 +44,7 @@ def _iso(value) -> str | None:
 
 
 def organization(settings: dict) -> dict:
-    brand = settings.get("BRAND", {})
+    brand = brand_data(settings.get("BRAND"))
     siteurl = settings.get("SITEURL", "")
     contact = brand.get("contact", {})
     data = {
@@ -68,7 +69,7 @@ def organization(settings: dict) -> dict:
 
 def website(settings: dict) -> dict:
     siteurl = settings.get("SITEURL", "")
-    brand = settings.get("BRAND", {})
+    brand = brand_data(settings.get("BRAND"))
     return {
         "@type": "WebSite",
         "name": brand.get("name") or settings.get("SITENAME"),
@@ -145,7 +146,7 @@ def testimonial_article(siteurl: str, testimonial) -> dict:
 
 def podcast_series(settings: dict) -> dict:
     siteurl = settings.get("SITEURL", "")
-    brand = settings.get("BRAND", {})
+    brand = brand_data(settings.get("BRAND"))
     show = settings.get("PODCAST", {}) or {}
     return _clean(
         {

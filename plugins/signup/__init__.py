@@ -20,19 +20,13 @@ public territory data /inscription/territoires.json.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from pelican import signals
 from pelican.generators import Generator
-from programme.errors import ContentError, ContentErrors
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # receiver/ sits at the project root, beside plugins/
-    sys.path.append(str(ROOT))
-
-from receiver import contract  # noqa: E402
+from venez_vivre.programme.errors import ContentError, ContentErrors
+from venez_vivre.receiver import contract
 
 SIGNUP_URL = "inscription/"
 THANKS_URL = "inscription/merci/"
