@@ -259,7 +259,7 @@ def sharp_throughput(photos: list[Path], quality: dict, workers: int) -> dict | 
     result = subprocess.run(
         [node, str(bench / "sharp-bench.mjs"), json.dumps(arguments)],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         check=True,
     )
     return json.loads(result.stdout)

@@ -136,7 +136,7 @@ def smtp_process(record: Path) -> tuple[subprocess.Popen, int]:
         [sys.executable, "-m", "receiver.testing", "smtp", str(record)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
-        text=True,
+        encoding="utf-8",
     )
     return server, int(server.stdout.readline())
 

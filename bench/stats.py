@@ -99,7 +99,7 @@ def main(argv=None) -> int:
             child = subprocess.run(
                 [sys.executable, "-P", __file__, "--count", str(folder)],
                 capture_output=True,
-                text=True,
+                encoding="utf-8",
                 check=True,
                 env=os.environ,
             )

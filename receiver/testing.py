@@ -259,7 +259,7 @@ class ReceiverProcess:
             cwd=ROOT,
             env=env,
             capture_output=True,
-            text=True,
+            encoding="utf-8",
             check=check,
             timeout=60,
         )

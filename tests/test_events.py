@@ -16,6 +16,7 @@ from icalendar import Calendar
 
 # Imported at collection, before any build: axe's script is read with the locale's
 # encoding, which a build changes (see test_signup_browser.py).
+from playwright.sync_api import expect
 from test_signup_endpoints import CaptureEndpoint, fill_form, send
 from tiny_site import tiny_settings, write_tiny_programme
 
@@ -375,7 +376,8 @@ def test_registration_through_the_signup_form(registration_site, browser):
     page.clock.set_fixed_time(dt.datetime(2026, 6, 1, 12, 0, tzinfo=PARIS))
     page.goto(url + "/evenements/week-end-alpha/")
     page.get_by_role("link", name="Je m’inscris à cet événement").click()
-    assert page.locator("#evenement-week-end-alpha").is_checked()
+    page.wait_for_url("**/inscription/?evenement=week-end-alpha")
+    expect(page.locator("#evenement-week-end-alpha")).to_be_checked()
     # Only upcoming events with places and no external registration can be chosen.
     choices = page.locator('#field-evenement input[type="radio"]')
     values = [c.get_attribute("value") for c in choices.all()]
@@ -395,6 +397,7 @@ def test_an_event_that_ended_cannot_be_chosen(registration_site, browser):
     # After the webinar (20 June 2026), before the weekend.
     page.clock.set_fixed_time(dt.datetime(2026, 7, 1, 12, 0, tzinfo=PARIS))
     page.goto(url + "/inscription/?evenement=webinaire")
+    expect(page.locator("#evenement-aucun")).to_be_checked()
     webinar = page.locator("#evenement-webinaire")
     assert webinar.is_disabled() and not webinar.is_checked()
     assert not webinar.is_visible()

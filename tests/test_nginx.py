@@ -83,7 +83,7 @@ def nginx(published_site, tmp_path_factory):
     check = subprocess.run(
         [NGINX, "-t", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         check=False,
     )
     assert check.returncode == 0, check.stderr

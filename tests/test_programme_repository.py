@@ -69,7 +69,7 @@ def wheel_environment(tmp_path_factory) -> Path:
         [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
         check=True,
         capture_output=True,
-        text=True,
+        encoding="utf-8",
     ).stdout.strip()
     Path(site, "project-dependencies.pth").write_text(
         sysconfig.get_path("purelib") + "\n", encoding="utf-8"
@@ -118,7 +118,7 @@ def ville_site(wheel_environment, tmp_path_factory) -> Path:
         cwd=programme,
         check=True,
         capture_output=True,
-        text=True,
+        encoding="utf-8",
     ).stdout.strip()
     assert Path(where).is_relative_to(wheel_environment), where  # not this repository
     done = subprocess.run(
@@ -158,7 +158,7 @@ def test_the_wheel_holds_plugins_theme_receiver_and_settings(wheel_environment):
         "print(pathlib.Path(s.THEME, 'templates', 'base.html').is_file())"
     )
     done = subprocess.run(
-        [str(python), "-c", script], check=True, capture_output=True, text=True, cwd="/"
+        [str(python), "-c", script], check=True, capture_output=True, encoding="utf-8", cwd="/"
     )
     theme, has_base = done.stdout.split()
     assert Path(theme).is_relative_to(wheel_environment) and has_base == "True"

@@ -700,7 +700,7 @@ def test_a_store_that_cannot_write_stops_the_receiver_at_start(tmp_path):
         ],
         cwd=Path(__file__).resolve().parent.parent,
         capture_output=True,
-        text=True,
+        encoding="utf-8",
         timeout=60,
         preexec_fn=no_writes,
     )

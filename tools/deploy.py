@@ -69,7 +69,7 @@ def deploy_rsync(source: Path, config: dict, dry_run: bool = False) -> list[str]
     for command in rsync_commands(source, target, config.get("ssh")):
         if dry_run:
             command.insert(1, "--dry-run")
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        result = subprocess.run(command, capture_output=True, encoding="utf-8", check=False)
         if result.returncode != 0:
             raise SystemExit(f"rsync a échoué ({shlex.join(command)}) :\n{result.stderr}")
         for line in result.stdout.splitlines():

@@ -27,6 +27,7 @@ import yaml
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from .brand import brand_data
 from .models import EVENTS_CALENDAR_URL, Event
 from .text import PARIS, parse_date
 
@@ -235,7 +236,7 @@ def calendar(events: list[Event], settings, name: str) -> bytes:
 
 
 def write_calendars(events: list[Event], settings, output_path: Path) -> None:
-    brand = settings.get("BRAND", {}).get("name", "")
+    brand = brand_data(settings.get("BRAND")).get("name", "")
     for event in events:
         target = output_path / event.ics_url
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -110,7 +110,7 @@ def index_site(pelican) -> None:
         except OSError:  # pruned by a concurrent build meanwhile: index again
             shutil.rmtree(output / "pagefind", ignore_errors=True)
     command = [sys.executable, "-m", "pagefind", *arguments]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, capture_output=True, encoding="utf-8", check=False)
     if result.returncode != 0:
         raise RuntimeError(
             "Pagefind could not index the site:\n" + (result.stderr or result.stdout)[-2000:]

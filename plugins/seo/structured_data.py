@@ -205,7 +205,7 @@ def postal_address(address: str) -> dict:
 def event(settings: dict, event) -> dict:
     """schema.org Event with what search engines' event rich results ask for."""
     siteurl = settings.get("SITEURL", "")
-    brand = settings.get("BRAND", {})
+    brand = brand_data(settings.get("BRAND"))
     if event.place:
         location = {
             "@type": "Place",
