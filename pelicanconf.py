@@ -27,6 +27,7 @@ PLUGINS = [
     "sitemap",
     "signup",
     "podcast",  # after "programme": it completes the episodes programme reads
+    "cms",  # /admin/: the web editor, its forms generated from programme's content types
 ]
 
 # The brand: everything a second programme changes to reuse the theme.
@@ -118,10 +119,14 @@ SITEMAP = {
     "format": "xml",
     # Not pages of their own: the 404 page, search results, redirect pages (never
     # written through Pelican's writer), the signup thank-you page.
-    "exclude": [r"^404\.html$", r"^recherche/", r"^inscription/merci/"],
+    "exclude": [r"^404\.html$", r"^recherche/", r"^inscription/merci/", r"^admin/"],
     "changefreqs": {"articles": "monthly", "pages": "monthly", "indexes": "weekly"},
 }
-SEO = {"published_urls": "urls-publiees.txt", "redirects": "data/redirections.yml"}
+SEO = {
+    "published_urls": "urls-publiees.txt",
+    "redirects": "data/redirections.yml",
+    "robots_disallow": ["/recherche/", "/inscription/merci/", "/admin/"],
+}
 SEARCH = {"index": True}
 
 # Campaign posters (plugins/posters, see docs/campaigns.md). QR codes need an absolute
@@ -174,3 +179,9 @@ PODCAST = {
 # speed 8, about 5× faster than the tuned default (6) for files ~8 % larger;
 # publishconf.py uses the defaults.
 IMAGES = {"quality": {"avif_speed": 8}}
+
+# Web editing at /admin/ (plugins/cms, docs/cms.md): Decap CMS, its forms generated from
+# the content types. On `make serve` it saves into content/ through the local backend;
+# published, through the git host of publishconf.py's CMS["backend"].
+# CMS = {"enabled": False} publishes no /admin/.
+CMS = {"enabled": True}

@@ -11,6 +11,9 @@
   this server only — the published site has none of it).
 - The reference signup receiver (receiver/) is started beside the site on port 8001
   when present, so the form works locally end to end.
+- The web editor's local backend (decap-server, npm) is started on 127.0.0.1:8081
+  (--cms-port) when installed: /admin/ then writes entries straight into content/,
+  and the rebuild follows (plugins/cms, docs/cms.md).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import functools
 import html
 import http.server
 import json
+import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -65,13 +70,14 @@ def error_banner(status: dict) -> bytes:
 
 class DevHandler(http.server.SimpleHTTPRequestHandler):
     state: DevState
+    cms_backend: str | None = None  # the local backend of /admin/, when started
 
     def log_message(self, *args):
         pass
 
     def do_GET(self):
         if self.path.startswith("/__dev/status"):
-            body = json.dumps(self.state.status()).encode()
+            body = json.dumps({**self.state.status(), "cms_backend": self.cms_backend}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Cache-Control", "no-store")
@@ -124,6 +130,8 @@ class DevHandler(http.server.SimpleHTTPRequestHandler):
         body = path.read_bytes() if path.is_file() else b"<h1>Pas encore construit</h1>"
         state = self.state.status()
         inject = DEV_SCRIPT + (b"" if state.get("ok", True) else error_banner(state))
+        if self.path.startswith("/admin/"):
+            inject = b""  # a reload would lose what the editor is typing in the CMS
         if b"<body" in body:
             start = body.index(b"<body")
             end = body.index(b">", start) + 1
@@ -201,6 +209,24 @@ def start_receiver(host: str, site_port: int) -> subprocess.Popen | None:
     )
 
 
+def start_cms_backend(host: str, port: int, settings_file: str) -> subprocess.Popen | None:
+    """decap-server in its file-system mode, on loopback, over the project folder (the
+    parent of content/, as in /admin/config.json's paths)."""
+    server = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
+    node = shutil.which("node")
+    if not server.is_file() or not node:
+        return None
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(ROOT / settings_file))
+    if not (settings.get("CMS") or {}).get("enabled", True):
+        return None
+    project = Path(settings["PATH"]).resolve().parent
+    environment = {**os.environ, "MODE": "fs", "PORT": str(port), "BIND_HOST": host}
+    environment.update(GIT_REPO_DIRECTORY=str(project), LOG_LEVEL="warn")
+    return subprocess.Popen([node, str(server)], cwd=project, env=environment)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Serve the site and rebuild on change.")
     parser.add_argument("--settings", default="pelicanconf.py")
@@ -208,6 +234,7 @@ def main(argv=None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--no-receiver", action="store_true")
+    parser.add_argument("--cms-port", type=int, default=8081)
     args = parser.parse_args(argv)
 
     from watchfiles import watch
@@ -217,7 +244,11 @@ def main(argv=None) -> int:
     run_build(args.settings, str(output), status_file)
     output.mkdir(parents=True, exist_ok=True)
 
-    handler = type("Handler", (DevHandler,), {"state": DevState(status_file)})
+    cms = start_cms_backend(args.host, args.cms_port, args.settings)
+    cms_backend = f"http://{args.host}:{args.cms_port}/api/v1" if cms else None
+    handler = type(
+        "Handler", (DevHandler,), {"state": DevState(status_file), "cms_backend": cms_backend}
+    )
     server = http.server.ThreadingHTTPServer(
         (args.host, args.port), functools.partial(handler, directory=str(output))
     )
@@ -226,6 +257,8 @@ def main(argv=None) -> int:
     print(f"Site : http://{args.host}:{args.port}/  (Ctrl+C pour arrêter)", flush=True)
     if receiver:
         print(f"Réception des inscriptions : http://{args.host}:8001/", flush=True)
+    if cms:
+        print(f"Modifier le site : http://{args.host}:{args.port}/admin/", flush=True)
 
     watched = watched_paths(args.settings)
     try:
@@ -243,8 +276,9 @@ def main(argv=None) -> int:
         pass
     finally:
         server.shutdown()
-        if receiver:
-            receiver.terminate()
+        for process in (receiver, cms):
+            if process:
+                process.terminate()
     return 0
 
 
