@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pelican import signals
 from programme.plugin_settings import plugin_settings
@@ -56,6 +57,42 @@ DEFAULTS = {
 
 def settings(pelican_settings: dict) -> dict:
     return plugin_settings(pelican_settings, "CMS", DEFAULTS)
+
+
+# Where each git host's API and sign-in live when the backend does not say (Decap's own
+# defaults); a self-hosted GitLab or Gitea/Forgejo sets base_url and api_root.
+GIT_HOSTS = {
+    "gitlab": ("https://gitlab.com", "https://gitlab.com/api/v4"),
+    "github": ("https://github.com", "https://api.github.com"),
+    "gitea": ("https://try.gitea.io", "https://try.gitea.io/api/v1"),
+}
+
+
+def content_security_policy(pelican_settings: dict) -> str | None:
+    """/admin/'s own policy (deploy/nginx.conf and deploy/_headers scope it to that
+    path; the rest of the site keeps the strict one of tools/publish.py), or None when
+    the CMS is off. Decap CMS injects its styles at run time ('unsafe-inline' styles)
+    and compiles its configuration checks ('unsafe-eval'); it talks to the git host's
+    API and shows the repository's images as blob: and data: addresses."""
+    config = settings(pelican_settings)
+    if not config["enabled"]:
+        return None
+    backend = config["backend"]
+    base_url, api_root = GIT_HOSTS.get(backend.get("name"), ("", ""))
+    origins = []
+    for url in (backend.get("base_url") or base_url, backend.get("api_root") or api_root):
+        parts = urlsplit(url or "")
+        if parts.scheme and parts.netloc and f"{parts.scheme}://{parts.netloc}" not in origins:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    git = "".join(f" {origin}" for origin in origins)
+    return (
+        "default-src 'self'; script-src 'self' 'unsafe-eval'; "
+        "style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob:{git}; media-src 'self' blob:{git}; "
+        f"connect-src 'self'{git}; font-src 'self' data:; frame-src 'self' blob:; "
+        "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    )
 
 
 def decap_assets(config: dict, project: Path) -> Path:

@@ -1,4 +1,4 @@
-"""The Decap CMS configuration (its config.yml, as /admin/config.json), computed from programme.schema.
+"""The Decap CMS configuration (config.yml, served as /admin/config.json), from the schema.
 
 Pure functions: content types in, a dict out. Each field of each content type becomes
 a Decap widget (ARCHITECTURE in docs/cms.md):
