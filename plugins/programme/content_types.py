@@ -80,6 +80,8 @@ def _figures(
             if kinds
             else None
         )
+        if kind and isinstance(value, str) and value.strip().isdigit():
+            value = int(value)  # "640", as a text field of the web editor saves it
         if kind and (isinstance(value, bool) or not isinstance(value, int)):
             fm.error(
                 f"{label}.value",
