@@ -92,6 +92,8 @@ def _collection(content_type, content_folder: str, names: dict) -> dict:
 
 
 def _widget(field, content_folder: str, names: dict) -> dict:
+    # Pattern messages end without a full stop: Decap writes « … ne correspond pas au
+    # schéma : <message>. »
     widget = {"name": field.name, "label": field.french or field.name}
     if field.hint:
         widget["hint"] = field.hint
@@ -100,16 +102,16 @@ def _widget(field, content_folder: str, names: dict) -> dict:
     if kind == "text":
         widget["widget"] = "text" if (field.max_length or 0) > LONG_TEXT else "string"
         if field.pattern:
-            widget["pattern"] = [f"^(?:{field.pattern[0]})$", f"Attendu : {field.pattern[1]}."]
+            widget["pattern"] = [f"^(?:{field.pattern[0]})$", f"Attendu : {field.pattern[1]}"]
         elif field.max_length:
             widget["pattern"] = [
                 f"^[\\s\\S]{{0,{field.max_length}}}$",
-                f"{field.max_length} caractères au plus.",
+                f"{field.max_length} caractères au plus",
             ]
     elif kind in ("scalar", "timestamp"):
         widget["widget"] = "string"
         if field.pattern:
-            widget["pattern"] = [f"^(?:{field.pattern[0]})$", f"Attendu : {field.pattern[1]}."]
+            widget["pattern"] = [f"^(?:{field.pattern[0]})$", f"Attendu : {field.pattern[1]}"]
     elif kind in ("integer", "number"):
         widget.update(widget="number", value_type="int" if kind == "integer" else "float")
         if kind == "number":
@@ -146,7 +148,7 @@ def _widget(field, content_folder: str, names: dict) -> dict:
         suffixes = sorted({x for s in field.suffixes for x in (s[1:], s[1:].upper())})
         widget["pattern"] = [
             f"\\.({'|'.join(suffixes)})$",
-            f"Attendu : un fichier {field.file_kind} ({', '.join(field.suffixes)}).",
+            f"Attendu : un fichier {field.file_kind} ({', '.join(field.suffixes)})",
         ]
     elif kind == "reference":
         widget.update(
