@@ -214,6 +214,29 @@ def test_the_editor_refuses_a_testimonial_without_its_required_fields(editor, cm
     assert sorted(p.name for p in folder.iterdir()) == before
 
 
+def test_a_save_the_build_refuses_shows_the_french_error_banner(editor, cms_server):
+    """Only the build knows that two episodes share a number: the save goes through, the
+    site keeps its last good build and every page says what to fix."""
+    page, source = (
+        editor.page,
+        cms_server["content"] / "podcast" / "teletravailler-au-coeur-du-morvan.md",
+    )
+    original = source.read_text(encoding="utf-8")
+    page.goto(cms_server["url"] + "/admin/#/collections/podcast/entries/" + source.stem)
+    page.get_by_label("Numéro d’épisode").fill("1")
+    publish_now(page)
+    page.get_by_text("Entrée enregistrée").wait_for()
+    podcast = cms_server["url"] + "/podcast/"
+    try:
+        assert wait_until(lambda: 'role="alert"' in fetch(podcast)[1]), "no error banner"
+        html = fetch(podcast)[1]
+        assert "le numéro d’épisode 1 est déjà celui de content/podcast/" in html
+        assert "Télétravailler au cœur du Morvan" in html  # the last good build
+    finally:
+        source.write_text(original, encoding="utf-8")
+    assert wait_until(lambda: 'role="alert"' not in fetch(podcast)[1]), "banner stayed"
+
+
 def test_the_published_editor_starts_under_its_own_policy(browser, demo_site):
     """/admin/ of the demo build, served with the policy deploy/ gives it. Not on
     127.0.0.1: admin.js looks for the development server's local backend only there."""
