@@ -25,6 +25,7 @@ import http.server
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -239,6 +240,10 @@ def main(argv=None) -> int:
 
     from watchfiles import watch
 
+    # Stopped with SIGTERM (a test, a service manager), Python would exit without its
+    # `finally`, leaving the receiver and decap-server running: exit normally instead.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
     status_file = ROOT / ".build" / "serve-status.json"
     output = (ROOT / args.output).resolve()
     run_build(args.settings, str(output), status_file)
@@ -279,6 +284,7 @@ def main(argv=None) -> int:
         for process in (receiver, cms):
             if process:
                 process.terminate()
+                process.wait(timeout=10)
     return 0
 
 
