@@ -181,6 +181,7 @@ def test_an_editor_creates_a_testimonial_with_a_portrait(editor, cms_server):
     assert "Ici, on prend le temps de vivre." in html and "Zoé T." in html
     # The entry links to its page.
     page.goto(cms_server["url"] + "/admin/#/collections/temoignages/entries/" + written.stem)
+    page.reload()  # the editor asks for the entry's live address when it opens
     live = page.get_by_role("link", name="Voir en direct")
     assert live.get_attribute("href") == page_url
 
@@ -212,6 +213,67 @@ def test_the_editor_refuses_a_testimonial_without_its_required_fields(editor, cm
     editor.expected_errors.append("undefined")
     shoot(editor, "champ-obligatoire")
     assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_an_editor_adds_a_campaign_and_an_episode(editor, cms_server):
+    """Lists of blocks (posters) and uploads outside images/ (the episode's audio)."""
+    page, content = editor.page, cms_server["content"]
+    page.goto(cms_server["url"] + "/admin/#/collections/campagnes/new")
+    page.get_by_label("Titre", exact=True).fill("Printemps à Belfort")
+    page.get_by_label("Résumé").fill("Une campagne d’affichage dans le métro parisien.")
+    page.get_by_label("Début").fill("2026-03-01")
+    page.get_by_label("Fin", exact=True).fill("2026-03-31")
+    page.get_by_role("button", name="Ajouter affiches").click()
+    page.get_by_role("button", name="Choisir une image").click()
+    poster = editor.tmp / "affiche-belfort.jpg"
+    shutil.copyfile(PHOTO, poster)
+    page.set_input_files("input[type=file]", str(poster))
+    page.get_by_role("button", name="Choisir les éléments sélectionnés").click()
+    page.get_by_label("Description du visuel").fill("Un lac en automne")
+    page.get_by_label("Page d’arrivée du code QR").fill("/territoires/grand-belfort/")
+    # The preview frames the poster as the site composes it: A3 portrait.
+    frame = page.frame_locator("iframe").first.locator(".crop-frame").first
+    frame.wait_for()
+    box = frame.bounding_box()
+    assert box["width"] / box["height"] == pytest.approx(297 / 420, abs=0.01)
+    publish_now(page)
+    page.get_by_text("Entrée enregistrée").wait_for()
+    source = (content / "campagnes" / "printemps-a-belfort.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(source.split("---")[1])
+    assert (str(front["start"]), str(front["end"])) == ("2026-03-01", "2026-03-31")
+    assert front["posters"] == [
+        {
+            "image": "images/affiche-belfort.jpg",
+            "alt": "Un lac en automne",
+            "landing": "/territoires/grand-belfort/",
+        }
+    ]
+
+    page.goto(cms_server["url"] + "/admin/#/collections/podcast/new")
+    page.reload()  # a hash change alone does not leave a just-saved entry
+    page.get_by_label("Titre", exact=True).fill("Vivre à Belfort")
+    page.locator("input[type=date]").fill("2025-12-01")
+    page.get_by_label("Résumé").fill("Un épisode sur Belfort et son lion.")
+    page.get_by_label("Numéro d’épisode").fill("42")
+    page.get_by_role("button", name="Choisir un fichier").first.click()
+    audio = editor.tmp / "vivre-a-belfort.mp3"
+    shutil.copyfile(sorted((ROOT / "content" / "audio").glob("*.mp3"))[0], audio)
+    page.set_input_files("input[type=file]", str(audio))
+    page.get_by_role("button", name="Choisir les éléments sélectionnés").click()
+    publish_now(page)
+    page.get_by_text("Entrée enregistrée").wait_for()
+    front = yaml.safe_load(
+        (content / "podcast" / "vivre-a-belfort.md").read_text(encoding="utf-8").split("---")[1]
+    )
+    assert front["audio"] == "audio/vivre-a-belfort.mp3" and front["episode"] == 42
+    assert (content / "audio" / "vivre-a-belfort.mp3").read_bytes() == audio.read_bytes()
+
+    for path, text in (
+        ("/campagnes/printemps-a-belfort/", "Un lac en automne"),
+        ("/podcast/vivre-a-belfort/", "Un épisode sur Belfort et son lion."),
+    ):
+        url = cms_server["url"] + path
+        assert wait_until(lambda url=url, text=text: text in fetch(url)[1]), path
 
 
 def test_a_save_the_build_refuses_shows_the_french_error_banner(editor, cms_server):
