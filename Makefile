@@ -16,7 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# npm tools (package.json): `dependencies` (the Nu HTML Checker) for `make test`,
+# npm packages (package.json): `dependencies` for every build and `make test` (Decap
+# CMS, copied into /admin/ by plugins/cms; decap-server, its local backend for
+# `make serve`; the Nu HTML Checker),
 # `devDependencies` (Lighthouse) only for `make audit`. --ignore-scripts: vnu-jar's
 # postinstall would download a Java runtime; the machine's Java 17 runs it.
 NPM_TEST := node_modules/.installed-test
@@ -29,17 +31,17 @@ $(NPM_ALL): package.json package-lock.json
 	touch $(NPM_ALL) $(NPM_TEST)
 
 ## Build the demo site and serve it on http://127.0.0.1:8000, rebuilding on every change.
-serve: $(STAMP)
+serve: $(STAMP) $(NPM_TEST)
 	$(BIN)/python -m venez_vivre.tools.serve --settings $(SETTINGS) --output $(OUTPUT) --host $(HOST) --port $(PORT)
 
 ## Development build into output/ (the previous output survives a failed build); does
 ## nothing when no input changed since the build that wrote output/ (FORCE=1 rebuilds).
-html: $(STAMP)
+html: $(STAMP) $(NPM_TEST)
 	$(BIN)/python -m venez_vivre.tools.build --settings $(SETTINGS) --output $(OUTPUT) $(if $(FORCE),--force)
 
 ## Production build with publishconf.py into a fresh directory, checked (links, CSP,
 ## third parties), fingerprinted and precompressed; swapped into output/ only if all pass.
-publish: $(STAMP)
+publish: $(STAMP) $(NPM_TEST)
 	$(BIN)/python -m venez_vivre.tools.publish --settings publishconf.py --output $(OUTPUT)
 
 ## Publish, then upload what changed (DEPLOY in publishconf.py: rsync over SSH or S3).

@@ -106,3 +106,9 @@ PODCAST = {
 # speed 8, about 5× faster than the tuned default (6) for files ~8 % larger;
 # publishconf.py uses the defaults.
 IMAGES = {"quality": {"avif_speed": 8}}
+
+# Web editing at /admin/ (plugins/cms, docs/cms.md): Decap CMS, its forms generated from
+# the content types. On `make serve` it saves into content/ through the local backend;
+# published, through the git host of publishconf.py's CMS["backend"].
+# CMS = {"enabled": False} publishes no /admin/.
+CMS = {"enabled": True}

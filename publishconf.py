@@ -35,3 +35,26 @@ DEPLOY = {
 
 # Images: the tuned defaults of plugins/images/config.py (slower AVIF, smaller files).
 IMAGES = {}
+
+# The web editor's git backend (plugins/cms, docs/cms.md): from the environment, so that
+# a fork does not point at our repository. PKCE needs no secret (GitLab, Gitea/Forgejo).
+_CMS_BACKEND = os.environ.get("CMS_BACKEND", "gitlab")
+CMS = {
+    "enabled": os.environ.get("CMS_ENABLED", "1") != "0",
+    "backend": {
+        "name": _CMS_BACKEND,
+        "repo": os.environ.get("CMS_REPO", ""),  # namespace/project
+        "branch": os.environ.get("CMS_BRANCH", "main"),
+        **({"auth_type": "pkce"} if _CMS_BACKEND in ("gitlab", "gitea") else {}),
+        **{
+            key: os.environ[variable]
+            for key, variable in (
+                ("app_id", "CMS_APP_ID"),
+                ("base_url", "CMS_BASE_URL"),
+                ("api_root", "CMS_API_ROOT"),
+            )
+            if os.environ.get(variable)
+        },
+    },
+    "editorial_workflow": os.environ.get("CMS_EDITORIAL_WORKFLOW", "0") == "1",
+}

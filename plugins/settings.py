@@ -80,6 +80,7 @@ PLUGINS = [
     "sitemap",
     "venez_vivre.signup",
     "venez_vivre.podcast",  # after "programme": it completes the episodes programme reads
+    "venez_vivre.cms",  # /admin/: the web editor, its forms generated from the content types
 ]
 
 # Content layout (../shared/CONTENT.md). Territories, testimonials, campaigns and
@@ -131,10 +132,14 @@ SITEMAP = {
     "format": "xml",
     # Not pages of their own: the 404 page, search results, redirect pages (never
     # written through Pelican's writer), the signup thank-you page.
-    "exclude": [r"^404\.html$", r"^recherche/", r"^inscription/merci/"],
+    "exclude": [r"^404\.html$", r"^recherche/", r"^inscription/merci/", r"^admin/"],
     "changefreqs": {"articles": "monthly", "pages": "monthly", "indexes": "weekly"},
 }
-SEO = {"published_urls": "urls-publiees.txt", "redirects": "data/redirections.yml"}
+SEO = {
+    "published_urls": "urls-publiees.txt",
+    "redirects": "data/redirections.yml",
+    "robots_disallow": ["/recherche/", "/inscription/merci/", "/admin/"],
+}
 SEARCH = {"index": True}
 
 

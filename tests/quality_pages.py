@@ -48,9 +48,15 @@ def template_of(path: str) -> str:
     return "other:" + path.strip("/").split("/")[0]
 
 
+# Not a page for visitors: the web editor (plugins/cms) is Decap CMS's application, for
+# editors, under its own policy; tests/test_cms_*.py cover it.
+EDITOR = "/admin/"
+
+
 def all_pages(root: Path) -> list[str]:
-    """URL path of every HTML page of the built site."""
-    return sorted(url_path(root, f) for f in root.rglob("*.html"))
+    """URL path of every HTML page of the built site (the web editor's excepted)."""
+    paths = (url_path(root, f) for f in root.rglob("*.html"))
+    return sorted(p for p in paths if not p.startswith(EDITOR))
 
 
 def is_redirect(root: Path, path: str) -> bool:

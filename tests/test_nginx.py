@@ -17,6 +17,7 @@ import pytest
 from venez_vivre.tools.publish import (
     LONG_CACHE,
     SHORT_CACHE,
+    admin_content_security_policy,
     content_security_policy,
     render_nginx_conf,
 )
@@ -25,6 +26,7 @@ from venez_vivre.tools.publish import (
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PRODUCTION = {"SIGNUP_ENDPOINT": "https://inscriptions.venez-vivre.example.org/inscriptions"}
 CSP = content_security_policy(PRODUCTION)
+ADMIN_CSP = admin_content_security_policy({"PLUGINS": ["venez_vivre.cms"], "CMS": {}})
 
 MAIN_CONF = """\
 {user}
@@ -75,7 +77,9 @@ def nginx(published_site, tmp_path_factory):
         feed.write_text('<?xml version="1.0"?><rss version="2.0"></rss>\n', encoding="utf-8")
     shutil.copyfile("/etc/nginx/mime.types", prefix / "mime.types")
     sock = prefix / "nginx.sock"
-    site_conf = render_nginx_conf(root, CSP, listen=[f"unix:{sock}"], server_name="localhost")
+    site_conf = render_nginx_conf(
+        root, CSP, listen=[f"unix:{sock}"], server_name="localhost", admin_csp=ADMIN_CSP
+    )
     (prefix / "site.conf").write_text(site_conf, encoding="utf-8")
     # As root (CI), workers would switch to `nobody`, who cannot read pytest's tmp dirs.
     user = "user root;" if os.geteuid() == 0 else ""
@@ -137,6 +141,20 @@ def test_pages_have_security_headers_and_a_short_cache(nginx):
         assert response.getheader("Cache-Control") == SHORT_CACHE
         assert_security_headers(response)
         assert body == (root / path.lstrip("/") / "index.html").read_bytes()
+
+
+def test_the_web_editor_has_its_own_policy_and_stays_out_of_search_engines(nginx):
+    port, root = nginx
+    for path in ("/admin/", "/admin/decap-cms.js", "/admin/config.json"):
+        response, body = get(port, path)
+        assert response.status == 200, path
+        assert body == (root / path.lstrip("/")).read_bytes() if "." in path else body
+        assert response.getheader("Content-Security-Policy") == ADMIN_CSP, path
+        assert response.getheader("X-Robots-Tag") == "noindex, nofollow"
+        assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert "'unsafe-eval'" in ADMIN_CSP and "'unsafe-eval'" not in CSP
+    response, _ = get(port, "/")
+    assert response.getheader("Content-Security-Policy") == CSP
 
 
 def test_fingerprinted_assets_are_immutable(nginx, published_site):

@@ -13,6 +13,9 @@
   this server only — the published site has none of it).
 - The reference signup receiver (receiver/) is started beside the site on port 8001
   when present, so the form works locally end to end.
+- The web editor's local backend (decap-server, npm) is started on 127.0.0.1:8081
+  (--cms-port) when installed: /admin/ then writes entries straight into content/,
+  and the rebuild follows (plugins/cms, docs/cms.md).
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -74,6 +80,8 @@ def inject_dev_script(state: DevState) -> Callable[[bytes, str], bytes]:
     def rewrite(body: bytes, path: str) -> bytes:
         status = state.status()
         inject = DEV_SCRIPT + (b"" if status.get("ok", True) else error_banner(status))
+        if path.startswith("/admin/"):
+            inject = b""  # a reload would lose what the editor is typing in the CMS
         if b"<body" in body:
             start = body.index(b"<body")
             end = body.index(b">", start) + 1
@@ -151,6 +159,24 @@ def start_receiver(host: str, site_port: int, output: Path) -> subprocess.Popen 
     )
 
 
+def start_cms_backend(host: str, port: int, settings_file: str) -> subprocess.Popen | None:
+    """decap-server in its file-system mode, on loopback, over the project folder (the
+    parent of content/, as in /admin/config.json's paths)."""
+    server = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
+    node = shutil.which("node")
+    if not server.is_file() or not node:
+        return None
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(ROOT / settings_file))
+    if not (settings.get("CMS") or {}).get("enabled", True):
+        return None
+    project = Path(settings["PATH"]).resolve().parent
+    environment = {**os.environ, "MODE": "fs", "PORT": str(port), "BIND_HOST": host}
+    environment.update(GIT_REPO_DIRECTORY=str(project), LOG_LEVEL="warn")
+    return subprocess.Popen([node, str(server)], cwd=project, env=environment)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Serve the site and rebuild on change.")
     parser.add_argument("--settings", default="pelicanconf.py")
@@ -158,28 +184,37 @@ def main(argv=None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--no-receiver", action="store_true")
+    parser.add_argument("--cms-port", type=int, default=8081)
     args = parser.parse_args(argv)
 
     from watchfiles import watch
+
+    # Stopped with SIGTERM (a test, a service manager), Python would exit without its
+    # `finally`, leaving the receiver and decap-server running: exit normally instead.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
     status_file = ROOT / ".build" / "serve-status.json"
     output = (ROOT / args.output).resolve()
     run_build(args.settings, str(output), status_file)
     output.mkdir(parents=True, exist_ok=True)
 
+    cms = start_cms_backend(args.host, args.cms_port, args.settings)
+    cms_backend = f"http://{args.host}:{args.cms_port}/api/v1" if cms else None
     state = DevState(status_file)
     server = StaticServer(
         output,
         host=args.host,
         port=args.port,
         rewrite_html=inject_dev_script(state),
-        json_routes={"/__dev/status": state.status},
+        json_routes={"/__dev/status": lambda: {**state.status(), "cms_backend": cms_backend}},
     ).start()
     port = int(server.url.rsplit(":", 1)[1])  # the one the system chose for --port 0
     receiver = None if args.no_receiver else start_receiver(args.host, port, output)
     print(f"Site : {server.url}/  (Ctrl+C pour arrêter)", flush=True)
     if receiver:
         print(f"Réception des inscriptions : http://{args.host}:8001/", flush=True)
+    if cms:
+        print(f"Modifier le site : {server.url}/admin/", flush=True)
 
     watched = watched_paths(args.settings)
     try:
@@ -197,8 +232,10 @@ def main(argv=None) -> int:
         pass
     finally:
         server.stop()
-        if receiver:
-            receiver.terminate()
+        for process in (receiver, cms):
+            if process:
+                process.terminate()
+                process.wait(timeout=10)
     return 0
 
 

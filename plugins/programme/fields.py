@@ -7,6 +7,7 @@ same way everywhere: the file, the field, what was expected, and a close match.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +16,20 @@ from .reader import INVALID_FIELDS
 from .text import close_match, parse_date
 
 MISSING = object()
+# `MM:SS` or `HH:MM:SS` (a chapter's start); the web editor checks the same expression.
+TIMESTAMP_PATTERN = r"(?:\d+:)?[0-5]?\d:[0-5]\d"
+
+
+def parse_timestamp(value) -> int | None:
+    """`MM:SS` or `HH:MM:SS` → seconds. YAML 1.1 reads an unquoted `12:30` as the
+    sexagesimal integer 750, which is already the right number of seconds."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value >= 0 else None
+    match = re.fullmatch(r"(?:(\d+):)?([0-5]?\d):([0-5]\d)", str(value).strip())
+    if not match:
+        return None
+    hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
 
 
 def _is_blank(value) -> bool:
@@ -53,7 +68,20 @@ class FrontMatter:
         return value
 
     # -- scalars ------------------------------------------------------------------------
-    def text(self, name, required=True, max_length=None, data=None, label=""):
+    def text(
+        self,
+        name,
+        required=True,
+        max_length=None,
+        data=None,
+        label="",
+        french="",
+        hint="",
+        pattern: tuple[str, str] | None = None,
+    ):
+        """`pattern`: (regular expression the whole text must match, what is expected in
+        French); the expression is also the web editor's (plugins/cms), so it is
+        written in the syntax Python and JavaScript share."""
         value = self._get(name, required, data, label)
         if value is MISSING:
             return None
@@ -67,9 +95,12 @@ class FrontMatter:
                 f"{len(value)} caractères, au plus {max_length} attendus : raccourcissez-le.",
             )
             return None
+        if pattern and not re.fullmatch(pattern[0], value):
+            self.error(label or name, f"attendu : {pattern[1]}, trouvé « {value} ».")
+            return None
         return value
 
-    def integer(self, name, required=False, minimum=None, data=None, label=""):
+    def integer(self, name, required=False, minimum=None, data=None, label="", french="", hint=""):
         value = self._get(name, required, data, label)
         if value is MISSING:
             return None
@@ -86,7 +117,17 @@ class FrontMatter:
             return None
         return value
 
-    def number(self, name, required=False, data=None, label=""):
+    def number(
+        self,
+        name,
+        required=False,
+        minimum=None,
+        maximum=None,
+        data=None,
+        label="",
+        french="",
+        hint="",
+    ):
         value = self._get(name, required, data, label)
         if value is MISSING:
             return None
@@ -95,9 +136,42 @@ class FrontMatter:
                 label or name, f"attendu : un nombre (par exemple 47.32), trouvé « {value} »."
             )
             return None
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            expected = (
+                f"un nombre entre {minimum} et {maximum}"
+                if minimum is not None and maximum is not None
+                else f"un nombre ≥ {minimum}"
+                if minimum is not None
+                else f"un nombre ≤ {maximum}"
+            )
+            self.error(label or name, f"attendu : {expected}, trouvé {value}.")
+            return None
         return float(value)
 
-    def boolean(self, name, required=False, data=None, label=""):
+    def scalar(self, name, required=True, data=None, label="", french="", hint=""):
+        """A figure's value: a number (4000) or a short text ("1 h 35"), as written."""
+        value = self._get(name, required, data, label)
+        if value is MISSING:
+            return None
+        if isinstance(value, (dict, list)):
+            self.error(label or name, "attendu : un nombre ou un texte court, pas une liste.")
+            return None
+        return value
+
+    def timestamp(self, name, required=True, data=None, label="", french="", hint=""):
+        """A time in an audio file, `MM:SS` or `HH:MM:SS`, as seconds."""
+        raw = self._get(name, required, data, label)
+        if raw is MISSING:
+            return None
+        seconds = parse_timestamp(raw)
+        if seconds is None:
+            self.error(
+                label or name,
+                f"attendu : un temps « MM:SS » ou « HH:MM:SS » entre guillemets, trouvé « {raw} ».",
+            )
+        return seconds
+
+    def boolean(self, name, required=False, data=None, label="", french="", hint=""):
         value = self._get(name, required, data, label)
         if value is MISSING:
             return None
@@ -106,7 +180,9 @@ class FrontMatter:
             return None
         return value
 
-    def date(self, name, required=True, data=None, label="") -> dt.datetime | None:
+    def date(
+        self, name, required=True, data=None, label="", french="", hint=""
+    ) -> dt.datetime | None:
         value = self._get(name, required, data, label)
         if value is MISSING:
             return None
@@ -120,7 +196,9 @@ class FrontMatter:
             )
             return None
 
-    def datetime(self, name, required=True, data=None, label="") -> dt.datetime | None:
+    def datetime(
+        self, name, required=True, data=None, label="", french="", hint=""
+    ) -> dt.datetime | None:
         """A date with its time of day (events): `2026-03-14 10:00`, Europe/Paris."""
         value = self._get(name, required, data, label)
         if value is MISSING:
@@ -141,7 +219,9 @@ class FrontMatter:
             return None
         return parsed
 
-    def choice(self, name, choices: Iterable[str], required=False, data=None, label=""):
+    def choice(
+        self, name, choices: Iterable[str], required=False, data=None, label="", french="", hint=""
+    ):
         value = self._get(name, required, data, label)
         if value is MISSING:
             return None
@@ -155,7 +235,9 @@ class FrontMatter:
             return None
         return str(value)
 
-    def choice_list(self, name, choices: Iterable[str], required=False, data=None, label=""):
+    def choice_list(
+        self, name, choices: Iterable[str], required=False, data=None, label="", french="", hint=""
+    ):
         value = self._get(name, required, data, label)
         if value is MISSING:
             return []
@@ -169,7 +251,7 @@ class FrontMatter:
                 out.append(found)
         return out
 
-    def words(self, name, required=False, data=None, label=""):
+    def words(self, name, required=False, data=None, label="", french="", hint=""):
         """Free words (tags): a list of texts, or one text with commas."""
         value = self._get(name, required, data, label)
         if value is MISSING:
@@ -179,7 +261,17 @@ class FrontMatter:
         return [str(item).strip() for item in items if str(item).strip()]
 
     # -- files --------------------------------------------------------------------------
-    def content_file(self, name, kinds: str, suffixes=None, required=False, data=None, label=""):
+    def content_file(
+        self,
+        name,
+        kinds: str,
+        suffixes=None,
+        required=False,
+        data=None,
+        label="",
+        french="",
+        hint="",
+    ):
         """A file path relative to content/ that must exist (image, audio, transcript)."""
         value = self.text(name, required=required, data=data, label=label)
         if value is None:
@@ -210,7 +302,9 @@ class FrontMatter:
         return relative
 
     # -- structures ---------------------------------------------------------------------
-    def records(self, name, required=False, data=None, label="") -> list[tuple[str, dict]]:
+    def records(
+        self, name, required=False, data=None, label="", french="", hint=""
+    ) -> list[tuple[str, dict]]:
         """A list of `{key: value}` blocks; returns (label, block) pairs to read further."""
         value = self._get(name, required, data, label)
         if value is MISSING:
@@ -230,7 +324,7 @@ class FrontMatter:
             out.append((f"{label or name}[{index}]", item))
         return out
 
-    def mapping(self, name, required=False, data=None, label="") -> dict | None:
+    def mapping(self, name, required=False, data=None, label="", french="", hint="") -> dict | None:
         value = self._get(name, required, data, label)
         if value is MISSING:
             return None
@@ -239,7 +333,23 @@ class FrontMatter:
             return None
         return value
 
-    def reference(self, name, known: dict, kind: str, required=False, data=None, label=""):
+    def references(
+        self, name, known: dict, kind: str, required=False, data=None, label="", french="", hint=""
+    ) -> list:
+        """Slugs of existing entries (an event's territories): a list, one slug, or slugs
+        separated by commas; each resolved to its entry, positions counted from 1."""
+        found = []
+        for index, slug in enumerate(self.words(name, required, data, label), 1):
+            entry = self.reference(
+                "_", known, kind, data={"_": slug}, label=f"{label or name}[{index}]"
+            )
+            if entry is not None and entry not in found:
+                found.append(entry)
+        return found
+
+    def reference(
+        self, name, known: dict, kind: str, required=False, data=None, label="", french="", hint=""
+    ):
         """A slug of an existing entry (a territory…), resolved to the entry itself."""
         value = self.text(name, required=required, data=data, label=label)
         if value is None:

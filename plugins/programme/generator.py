@@ -25,25 +25,10 @@ from .text import slugify
 
 logger = logging.getLogger(__name__)
 
-# Content folder → (kind, template). Order matters: references point backwards.
-COLLECTIONS = {
-    "territoires": ("territory", "territory"),
-    "temoignages": ("testimonial", "testimonial"),
-    "campagnes": ("campaign", "campaign"),
-    "podcast": ("episode", "episode"),
-    "evenements": ("event", "event"),
-}
-KEY_FIGURE_FIELDS = (
-    "signups_target",
-    "signups",
-    "site_visits",
-    "social_views",
-    "podcast_listens",
-    "accompanied",
-    "settled",
-    "settled_children",
-    "budget_eur",
-)
+# Content folder → (kind, template); content_types.CONTENT_TYPES defines them, in the
+# order they are read (references point backwards).
+COLLECTIONS = {t.folder: (t.kind, t.kind) for t in content_types.CONTENT_TYPES}
+READERS = {t.kind: t.read for t in content_types.CONTENT_TYPES}
 
 
 class ProgrammeGenerator(Generator):
@@ -139,22 +124,13 @@ class ProgrammeGenerator(Generator):
         page.override_save_as = save_as(url)
         base = {
             "slug": slug,
-            "title": fm.text("title"),
+            **content_types.read_common(fm),
             "url": url,
             "source_path": source,
             "page": page,
             "meta": meta,
         }
-        if kind == "territory":
-            entry = content_types.read_territory(fm, base)
-        elif kind == "testimonial":
-            entry = content_types.read_testimonial(fm, base, territories)
-        elif kind == "campaign":
-            entry = content_types.read_campaign(fm, base)
-        elif kind == "event":
-            entry = content_types.read_event(fm, base, territories)
-        else:
-            entry = content_types.read_episode(fm, base, territories)
+        entry = READERS[kind](fm, base, territories)
         if fm.failed:
             return None
         # Register for {filename} links from other content, as PagesGenerator does.
@@ -190,18 +166,7 @@ class ProgrammeGenerator(Generator):
             self.errors.add(source, None, "attendu : une liste de champs « nom: valeur ».")
             return None
         fm = FrontMatter(data, source, Path(self.path), self.errors)
-        figures = KeyFigures(
-            source_path=source,
-            period=fm.text("period", required=False),
-            period_start=fm.date("period_start", required=False),
-            period_end=fm.date("period_end", required=False),
-            source=fm.text("source", required=False),
-            measured_start=fm.date("measured_start", required=False),
-            measured_end=fm.date("measured_end", required=False),
-            meta=data,
-            **{name: fm.integer(name, minimum=0) for name in KEY_FIGURE_FIELDS},
-        )
-        _check_key_figures(fm, figures)
+        figures = content_types.read_key_figures(fm, source, data)
         return None if fm.failed else figures
 
     # -- writing --------------------------------------------------------------------------
@@ -299,26 +264,3 @@ def _reject_duplicate_episode_numbers(episodes, errors) -> None:
                 f"le numéro d’épisode {episode.episode} est déjà celui de {seen[key].source_path}.",
             )
         seen[key] = episode
-
-
-def _check_key_figures(fm: FrontMatter, figures: KeyFigures) -> None:
-    """Figures that contradict each other are a build error, never a silent chart."""
-    pairs = [
-        ("settled", "accompanied", "plus de personnes installées que de personnes accompagnées"),
-        ("settled_children", "settled", "plus d’enfants installés que de personnes installées"),
-        ("accompanied", "signups", "plus de personnes accompagnées que d’inscriptions"),
-        ("signups", "site_visits", "plus d’inscriptions que de visites du site"),
-    ]
-    for small, large, message in pairs:
-        a, b = getattr(figures, small), getattr(figures, large)
-        if a is not None and b is not None and a > b:
-            fm.error(small, f"{message} ({a} > {b}) : vérifiez les chiffres.")
-    if figures.period_start and figures.period_end and figures.period_end < figures.period_start:
-        fm.error("period_end", "la fin de la période est avant son début.")
-    if bool(figures.measured_start) != bool(figures.measured_end):
-        fm.error(
-            "measured_start" if figures.measured_end else "measured_end",
-            "attendu : measured_start et measured_end ensemble (la période mesurée).",
-        )
-    elif figures.measured_start and figures.measured_end < figures.measured_start:
-        fm.error("measured_end", "la fin de la période mesurée est avant son début.")

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import yaml
 
-# Output folders that hold assets, not pages with public addresses.
-ASSET_FOLDERS = {"theme", "images", "pagefind", "audio", "transcripts", "qr"}
+# Output folders that hold assets, not pages with public addresses;
+# "admin": the web editor (plugins/cms), for editors only, and off with one setting.
+ASSET_FOLDERS = {"theme", "images", "pagefind", "audio", "transcripts", "qr", "admin"}
 REDIRECT_MARKER = '<meta name="venez-vivre" content="redirection">'
 REDIRECT_PAGE_MAX = 4096  # bytes: redirect pages are about 600
 MANIFEST_HEADER = """\
