@@ -9,16 +9,16 @@ import json
 import re
 from pathlib import Path
 
-from venez_vivre import cms
 import pytest
 import yaml
-from venez_vivre.cms import decap
 from conftest import ROOT, build_site
+from tiny_site import tiny_settings, write_tiny_programme
+from venez_vivre import cms
+from venez_vivre.cms import decap
 from venez_vivre.programme import content_types
 from venez_vivre.programme.errors import ErrorLog
 from venez_vivre.programme.fields import FrontMatter
 from venez_vivre.programme.schema import describe
-from tiny_site import tiny_settings, write_tiny_programme
 
 WIDGETS = {
     "text": {"string", "text"},
@@ -28,11 +28,13 @@ WIDGETS = {
     "number": {"number"},
     "boolean": {"boolean"},
     "date": {"datetime"},
+    "datetime": {"datetime"},
     "choice": {"select"},
     "choices": {"select"},
     "words": {"list"},
     "file": {"image", "file"},
     "reference": {"relation"},
+    "references": {"relation"},
     "object": {"object"},
     "list": {"list"},
 }
