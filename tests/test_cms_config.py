@@ -66,8 +66,9 @@ def check_fields(fields, widgets, where):
         assert widget["label"] and widget["label"] != field.name, f"{field.name}: no French"
         if field.kind in ("choice", "choices"):
             assert [o["value"] for o in widget["options"]] == list(field.choices)
-        if field.kind == "reference":
+        if field.kind in ("reference", "references"):
             assert widget["collection"] == "territoires"
+            assert widget.get("multiple", False) is (field.kind == "references")
         if field.fields:
             check_fields(field.fields, widget["fields"], f"{where}.{field.name}")
 
@@ -111,6 +112,7 @@ def test_widgets_follow_the_contract():
         "alt",
         "caption",
         "landing",
+        "budget_eur",  # a poster's own budget (make stats), optional
     ]
     assert fields["campagnes"]["posters"]["min"] == 1
     audio = fields["podcast"]["audio"]
@@ -160,6 +162,11 @@ def _demo_front_matter(folder: str) -> dict:
     return yaml.safe_load(source.split("---")[1])
 
 
+# Fields whose requirement depends on another field: the editor cannot say so (it leaves
+# them optional), the build does, and the test below checks the condition itself.
+CONDITIONAL = {("event", "place")}  # required except for a webinar
+
+
 @pytest.mark.parametrize("content_type", content_types.CONTENT_TYPES, ids=lambda t: t.kind)
 def test_the_fields_the_editor_requires_are_those_the_build_requires(content_type):
     """Remove each field of a valid demo entry in turn: the build refuses exactly the
@@ -174,7 +181,22 @@ def test_the_fields_the_editor_requires_are_those_the_build_requires(content_typ
         base = {"slug": "x", **content_types.read_common(fm)}
         base.update(url="", source_path="", page=None, meta={})
         content_type.read(fm, base, territories)
+        if (content_type.kind, field.name) in CONDITIONAL:
+            assert not field.required
+            continue
         assert fm.failed is field.required, (content_type.kind, field.name, log)
+
+
+def test_an_event_needs_a_place_unless_it_is_a_webinar():
+    territories = {p.stem: object() for p in (ROOT / "content" / "territoires").glob("*.md")}
+    for name, needs_place in (("webinaire-teletravail", False), ("salon-paris-2027", True)):
+        source = (ROOT / "content" / "evenements" / f"{name}.md").read_text(encoding="utf-8")
+        meta = {k: v for k, v in yaml.safe_load(source.split("---")[1]).items() if k != "place"}
+        fm = FrontMatter(meta, "x.md", ROOT / "content", ErrorLog())
+        base = {"slug": "x", **content_types.read_common(fm)}
+        base.update(url="", source_path="", page=None, meta={})
+        content_types.read_event(fm, base, territories)
+        assert fm.failed is needs_place, name
 
 
 @pytest.mark.parametrize(
@@ -252,3 +274,18 @@ def test_the_policy_of_admin_names_the_git_host():
 def test_missing_decap_files_stop_the_build_in_french(tmp_path):
     with pytest.raises(ValueError, match="npm ci"):
         cms.decap_assets({"assets": str(tmp_path)}, Path(tmp_path))
+
+
+def test_events_are_edited_with_a_date_and_time_and_several_territories():
+    config = generated()
+    fields = {c["name"]: {f["name"]: f for f in c.get("fields", [])} for c in config["collections"]}
+    events = fields["evenements"]
+    assert events["start"]["widget"] == "datetime"
+    assert events["start"]["format"] == "YYYY-MM-DD HH:mm"  # what the build reads
+    assert events["start"]["picker_utc"] is False  # Paris time, as written
+    assert events["territories"]["widget"] == "relation"
+    assert events["territories"]["multiple"] is True
+    assert [o["value"] for o in events["kind"]["options"]][:2] == ["week-end-decouverte", "salon"]
+    # Required except for a webinar, which the build checks: the editor lets it be empty.
+    assert events["place"]["required"] is False
+    assert {"name", "address", "lat", "lon"} == {f["name"] for f in events["place"]["fields"]}

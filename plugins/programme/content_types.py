@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .fields import FrontMatter
+from .reader import INVALID_FIELDS
 from .files import AUDIO_SUFFIXES, IMAGE_SUFFIXES, TRANSCRIPT_SUFFIXES
 from .models import (
     CAMPAIGN_CHANNELS,
@@ -458,12 +459,16 @@ def read_event(fm: FrontMatter, base: dict, territories: dict) -> Event:
         fm.error("end", "l’événement finit avant de commencer : attendu end ≥ start.")
     online = kind == "webinaire"
     place = None
-    block = fm.mapping(
-        "place",
-        required=not online,
-        french="Lieu",
-        hint="Obligatoire, sauf pour un webinaire.",
-    )
+    # Required except for a webinar: checked here rather than with `required=`, so that
+    # the web editor (which cannot make one field depend on another) lets a webinar
+    # leave it empty.
+    block = fm.mapping("place", french="Lieu", hint="Obligatoire, sauf pour un webinaire.")
+    if block is None and kind and not online and "place" not in fm.meta.get(INVALID_FIELDS, ()):
+        fm.error(
+            "place",
+            "ce champ est obligatoire (sauf pour un webinaire) et il est absent ou vide : "
+            "indiquez name, address, lat et lon.",
+        )
     if block is not None:
         name = fm.text("name", data=block, label="place.name", french="Nom du lieu")
         address = fm.text(
