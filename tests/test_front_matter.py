@@ -136,6 +136,8 @@ CORRECT = {
     "a tag": "count: !!str 2024",
     "nested lists": "a:\n  - - 1\n    - 2",
     "text with an apostrophe": "title: Offres d'emploi",
+    "a lone list dash": "figures:\n  -\n    label: Lyon\n    value: 2 h",
+    "a block text in a list item": "guests:\n  - name: Léa\n    bio: |\n      Ici : là\n      – oui",
 }
 
 

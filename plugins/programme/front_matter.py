@@ -153,6 +153,10 @@ def normalise(metadata: str, first_line: int = 1) -> str:
             rest = rest[dash.end() :]
             indent = len(prefix)
         list_from = None
+        if not rest.strip(f" \t{WIDE_SPACES}"):  # a lone dash: the item's fields follow
+            list_from = indent
+            out.append(prefix.rstrip())
+            continue
         key = _KEY.match(rest)
         if key:
             name = key.group("key")
