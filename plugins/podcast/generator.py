@@ -27,7 +27,7 @@ FEED_IMAGE_WIDTH = 3000  # Apple's largest artwork; sources are 1400 to 3000 px
 TRANSCRIPT_TOLERANCE = 1.0  # seconds a transcript may run past the audio's end
 # Audio headers and transcripts are read once, not at every build (150 episodes at 50x
 # the demo).
-MEDIA = FileMemo("podcast-media", version=1, errors=(MediaError,))
+MEDIA = FileMemo("podcast-media", version=2, errors=(MediaError,))
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class PodcastGenerator(Generator):
         except MediaError as error:
             BUILD_ERRORS.add(episode.source_path, "audio", f"content/{episode.audio} : {error}")
             return None
-        for index, chapter in enumerate(episode.chapters):
+        for index, chapter in enumerate(episode.chapters, 1):
             if chapter.start >= audio.duration:
                 BUILD_ERRORS.add(
                     episode.source_path,
