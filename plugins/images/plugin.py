@@ -33,6 +33,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from markupsafe import Markup, escape
+from programme.typography import french
 
 from . import pipeline, social
 from .config import ImageSettings, resolve
@@ -542,6 +543,7 @@ def share_meta(context, title: str, description: str = "", url: str | None = Non
 
 
 def _share_card(run: Run, context, title: str, brand: dict, url: str | None) -> str:
+    title = french(title)  # a line of the card never starts with « : » or « ? »
     relative = _share_source(context)
     source = run.sources.get(relative) if relative else None
     social_settings = run.settings.social

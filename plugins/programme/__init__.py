@@ -15,9 +15,10 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 
-from . import text
+from . import text, typography
 from .errors import BUILD_ERRORS
 from .generator import ProgrammeGenerator
+from .labels import Labels
 from .maps import configure as configure_map
 from .maps import territory_map
 from .read_cache import READ_CACHE
@@ -53,7 +54,9 @@ _HANDLER = PelicanErrors()
 def initialise(pelican) -> None:
     BUILD_ERRORS.reset()  # state from a previous autoreload run must not leak
     set_content_path(pelican.settings["PATH"])
-    pelican.settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
+    pelican.settings.setdefault("JINJA_FILTERS", {}).update(
+        FILTERS, label=Labels(pelican.settings.get("LABELS"))
+    )
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(territory_map=territory_map)
     configure_map(pelican.settings)
     _cache_compiled_templates(pelican.settings)
@@ -64,6 +67,10 @@ def initialise(pelican) -> None:
     pelican_logger = logging.getLogger("pelican")
     if _HANDLER not in pelican_logger.handlers:
         pelican_logger.addHandler(_HANDLER)
+    # Connected here, once every plugin has registered its own receivers: Pelican's
+    # signals call receivers in the order they were connected, so this runs after the
+    # checks other plugins make once the site is written (poster landings, images).
+    signals.finalized.connect(stop_on_content_errors)
 
 
 def cache_dir(settings, name: str, create: bool = True) -> Path:
@@ -106,7 +113,26 @@ def check_pages_and_news(generators) -> None:
             if not getattr(item, "title", None):
                 BUILD_ERRORS.add(source, "title", "ce champ est obligatoire et il est absent.")
     READ_CACHE.save()  # reading is over; a file with errors is cached with its errors
+    # Not raised yet: the site is still written (into tools/build.py's staging folder,
+    # thrown away on error) so that the checks made while writing — images, poster
+    # landings — report too, and the editor gets every error of the build at once.
+
+
+def stop_on_content_errors(pelican) -> None:
+    """Every content error stops Pelican itself, whatever command runs it."""
     BUILD_ERRORS.raise_if_any()
+
+
+def typeset_page(path, context=None) -> None:
+    """French typography on every page Pelican writes, once it is written: Markdown
+    bodies, titles, summaries, quotes and cards alike (typography.py; text nodes only)."""
+    if not str(path).endswith(".html"):
+        return
+    page = Path(path)
+    html = page.read_text(encoding="utf-8")
+    typeset = typography.french_html(html)
+    if typeset != html:
+        page.write_text(typeset, encoding="utf-8")
 
 
 def link_or_copy_static_files(generator) -> None:
@@ -135,3 +161,4 @@ def register():
     signals.get_generators.connect(get_generators)
     signals.content_object_init.connect(pages_and_news_slugs)
     signals.all_generators_finalized.connect(check_pages_and_news)
+    signals.content_written.connect(typeset_page)
