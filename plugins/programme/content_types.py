@@ -8,9 +8,11 @@ from .fields import FrontMatter
 from .models import (
     CAMPAIGN_CHANNELS,
     EPISODE_TYPES,
+    OFFICER_ROLE,
     OPPORTUNITY_KINDS,
     RESULT_KINDS,
     TERRITORY_KINDS,
+    WHERE_WORDS,
     Campaign,
     Chapter,
     Episode,
@@ -97,8 +99,9 @@ def read_territory(fm: FrontMatter, base: dict) -> Territory:
         if email and not _EMAIL.match(email):
             fm.error("welcome_officer.email", f"« {email} » n’est pas une adresse e-mail.")
         phone = fm.text("phone", required=False, data=block, label="welcome_officer.phone")
+        role = fm.text("role", required=False, data=block, label="welcome_officer.role")
         if name:
-            officer = WelcomeOfficer(name, email, phone)
+            officer = WelcomeOfficer(name, email, phone, role or OFFICER_ROLE)
 
     opportunities = []
     for label, block in fm.records("opportunities"):
@@ -110,8 +113,18 @@ def read_territory(fm: FrontMatter, base: dict) -> Territory:
         if kind and title:
             opportunities.append(Opportunity(kind, title, url))
 
+    where = fm.text("where", required=False)
+    if where and where.split(" ", 1)[0].split("’", 1)[0].lower() not in WHERE_WORDS:
+        fm.error(
+            "where",
+            f"« {where} » : attendu le nom tel qu’il suit « Envie de vivre », avec son mot "
+            "de liaison : « dans le Haut-Doubs », « à Dijon », « en Côte-d’Or », « au Creusot ».",
+        )
+        where = None
+
     return Territory(
         **base,
+        where_text=where,
         department=fm.text("department"),
         summary=fm.text("summary", max_length=300),
         hero=fm.content_file("hero", "image", IMAGE_SUFFIXES, required=True),
