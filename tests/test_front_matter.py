@@ -127,7 +127,9 @@ CORRECT = {
     "a URL": "url: https://example.org/emploi?page=2",
     "a time": 'start: "12:30"',
     "a sexagesimal time": "start: 12:30",
-    "a list of mappings": "figures:\n  - {label: Paris en TGV, value: 1 h 35}\n  - label: Lyon\n    value: 2 h",
+    "a list of mappings": (
+        "figures:\n  - {label: Paris en TGV, value: 1 h 35}\n  - label: Lyon\n    value: 2 h"
+    ),
     "a list item holding a mapping": "places:\n  - Paris : 15e",
     "a negative number in a list": "values:\n  - -5\n  - 3",
     "straight quotes around typographic ones": 'title: "“Ici on respire”"',
@@ -137,7 +139,9 @@ CORRECT = {
     "nested lists": "a:\n  - - 1\n    - 2",
     "text with an apostrophe": "title: Offres d'emploi",
     "a lone list dash": "figures:\n  -\n    label: Lyon\n    value: 2 h",
-    "a block text in a list item": "guests:\n  - name: Léa\n    bio: |\n      Ici : là\n      – oui",
+    "a block text in a list item": (
+        "guests:\n  - name: Léa\n    bio: |\n      Ici : là\n      – oui"
+    ),
 }
 
 
