@@ -230,3 +230,8 @@ def test_the_front_matter_is_split_from_the_body_with_its_line_numbers():
     assert (parts.metadata, parts.first_line) == ("title: Dijon", 3)
     assert parts.body == "Le texte.\n---\nSuite."
     assert split("Pas d’en-tête.\n") is None
+
+
+def test_word_s_em_dash_for_three_hyphens_is_still_the_delimiter():
+    parts = split("—\ntitle: Dijon\n–-\nLe texte, avec un tiret — ici.\n")
+    assert (parts.metadata, parts.body) == ("title: Dijon", "Le texte, avec un tiret — ici.\n")

@@ -82,6 +82,14 @@ def _bare(line: str) -> str:
     return line.translate(INVISIBLE).strip(f" \t\r{WIDE_SPACES}")
 
 
+# Word's autocorrect turns a typed `---` into an em dash (or `–-`): still the delimiter.
+_DELIMITER = re.compile(r"^(?:---|[-–—]*[–—][-–—]*)$")
+
+
+def _is_delimiter(line: str) -> bool:
+    return _DELIMITER.match(_bare(line)) is not None
+
+
 def split(text: str) -> Parts | None:
     """The front matter and the body of a Markdown file; None when the file does not
     begin with `---` (Pelican then reads it as plain Markdown). A front matter without
@@ -91,10 +99,10 @@ def split(text: str) -> Parts | None:
     start = 0
     while start < len(lines) and not _bare(lines[start]):
         start += 1
-    if start == len(lines) or _bare(lines[start]) != "---":
+    if start == len(lines) or not _is_delimiter(lines[start]):
         return None
     for end in range(start + 1, len(lines)):
-        if _bare(lines[end]) in ("---", "..."):
+        if _is_delimiter(lines[end]) or _bare(lines[end]) == "...":
             return Parts("\n".join(lines[start + 1 : end]), "\n".join(lines[end + 1 :]), start + 2)
     raise FrontMatterError(
         start + 1,
