@@ -9,8 +9,12 @@ line, field and fix, and the previous site is left exactly as it was."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -341,3 +345,40 @@ def test_every_mistake_is_listed_in_one_build_and_the_site_is_kept(site):
     assert report.startswith(f"{len(expected)} erreurs dans le contenu"), report
     assert snapshot(output) == before  # not a byte of the published site changed
     assert not (output / "actualites" / "sans-fin").exists()
+
+
+def test_the_terminal_says_how_to_rebuild_the_way_the_editor_typed_it(site, tmp_path):
+    """`make html` with nothing changed: the message names `make html FORCE=1`, as the
+    guide does (make sets MAKELEVEL for the commands it runs)."""
+    content, _output, _build = site
+    overrides = tiny_settings(content, tmp_path.parent / "tiny-image-cache")
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"import runpy\nglobals().update(runpy.run_path({str(ROOT / 'pelicanconf.py')!r}))\n"
+        + "".join(f"{name} = {value!r}\n" for name, value in overrides.items()),
+        encoding="utf-8",
+    )
+    command = [
+        sys.executable,
+        str(ROOT / "tools" / "build.py"),
+        "--settings",
+        str(settings),
+        "--output",
+        str(tmp_path / "output"),
+        "--status",
+        str(tmp_path / "status.json"),
+        "--quiet",
+    ]
+    environment = {**os.environ, "MAKELEVEL": "1"}
+    first = subprocess.run(command, capture_output=True, encoding="utf-8", env=environment)
+    assert first.returncode == 0, first.stderr
+    # A file changed within two seconds of a build is not trusted to have a distinct
+    # modification time: age the content so that the next build may skip.
+    old = time.time() - 10
+    for path in [settings, *content.rglob("*")]:
+        os.utime(path, (old, old))
+    subprocess.run(command, capture_output=True, encoding="utf-8", env=environment, check=True)
+    again = subprocess.run(command, capture_output=True, encoding="utf-8", env=environment)
+    assert again.returncode == 0, again.stderr
+    assert "rien n’a changé depuis la dernière construction" in again.stdout
+    assert again.stdout.rstrip().endswith("Pour reconstruire quand même : make html FORCE=1")
