@@ -58,7 +58,7 @@ def test_a_content_error_is_reported_from_the_cache_until_fixed(tiny):
     for result in (first, second):
         assert not result["ok"]
         assert "content/temoignages/zoe-au-bord-du-lac.md" in result["report"]
-        assert "illisible" in result["report"]
+        assert "ligne 7, champ « quote » : du texte suit le guillemet fermant" in result["report"]
     assert second["report"] == first["report"]
     source.write_text(good, encoding="utf-8")
     assert build()["ok"]

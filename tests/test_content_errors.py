@@ -128,7 +128,8 @@ CASES = {
         "temoignages/claire.md",
         "origin: Paris",
         "origin: Paris: 15e\n  oops: [",
-        "content/temoignages/claire.md : l’en-tête YAML entre les lignes « --- » est illisible",
+        "content/temoignages/claire.md : ligne 5, champ « origin » : l’indentation de cette "
+        "ligne ne correspond pas à celle des lignes du même bloc",
     ),
     "missing image": (
         "territoires/grand-besancon.md",

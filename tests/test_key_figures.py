@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 from conftest import ROOT, build_site
+from venez_vivre.programme.typography import french
 
 NNBSP = "\u202f"  # French digit grouping (Babel): 12 000
 
@@ -57,9 +58,11 @@ def figures_page(browser, demo_url):
 @pytest.mark.browser
 def test_charts_have_accessible_names_and_tables_with_the_same_figures(figures_page):
     charts = figures_page.evaluate(READ_CHARTS)
-    assert [c["title"] for c in charts] == list(DEMO_CHARTS)
+    # Titles and labels as visitors read them: in French typography.
+    assert [c["title"] for c in charts] == [french(title) for title in DEMO_CHARTS]
+    titles = {french(title): title for title in DEMO_CHARTS}
     for chart in charts:
-        expected = DEMO_CHARTS[chart["title"]]
+        expected = DEMO_CHARTS[titles[chart["title"]]]
         assert chart["role"] == "img"
         assert chart["caption"] == chart["title"]
         assert chart["rows"] == [list(row) for row in expected]
@@ -68,7 +71,7 @@ def test_charts_have_accessible_names_and_tables_with_the_same_figures(figures_p
         assert chart["svgValues"] == [value for _l, value, _n in expected]
         # …and its description reads them out to screen reader users.
         for label, value, _note in expected:
-            assert f"{label} : {value}" in chart["desc"]
+            assert french(f"{label} : {value}") in chart["desc"]
     # The accessible name as assistive technologies compute it (title + description).
     funnel = figures_page.get_by_role("img", name="De la visite du site à l’installation")
     assert funnel.count() == 1

@@ -182,7 +182,7 @@ def broken_build(tmp_path_factory):
     [
         ("content/podcast/texte.md — champ « audio »", "fichier audio illisible"),
         ("content/podcast/wav.md — champ « audio »", "format WAVE, qu’Apple Podcasts n’accepte"),
-        ("content/podcast/chapitres.md — champ « chapters[1].start »", "après la fin"),
+        ("content/podcast/chapitres.md — champ « chapters[2].start »", "après la fin"),
         ("content/podcast/chapitres.md — champ « transcript »", "ligne 3"),
         ("content/podcast/image.md — champ « image »", "carrée, elle mesure 800 × 600"),
         ("content/podcast/image.md — champ « episode »", "déjà celui de"),

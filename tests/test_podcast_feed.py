@@ -15,6 +15,7 @@ import webvtt
 import yaml
 from lxml import etree
 from PIL import Image
+from venez_vivre.programme.typography import french
 
 ROOT = Path(__file__).resolve().parent.parent
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -210,8 +211,9 @@ def test_items_link_guid_episode_and_front_matter(feed):
         assert guid.get("isPermaLink") == "false"
         assert guid.text == ledger_guids[f"podcast/{slug}.md"]
         guids.add(guid.text)
-        assert item.findtext("title") == front["title"]
-        assert item.findtext("description") == front["summary"]
+        # The text apps show, in French typography (programme.typography).
+        assert item.findtext("title") == french(front["title"])
+        assert item.findtext("description") == french(front["summary"])
         assert item.findtext("itunes:episode", namespaces=NS) == str(front["episode"])
         assert item.findtext("itunes:season", namespaces=NS) == str(front["season"])
         assert item.findtext("itunes:episodeType", namespaces=NS) == "full"

@@ -115,6 +115,7 @@ def _build(
     started_ns = time.time_ns()
     previous_cwd = os.getcwd()
     os.chdir(settings_file.parent)  # error messages name files relative to the project
+    pelican = None
     try:
         settings = read_settings(
             str(settings_file), override={**(overrides or {}), "OUTPUT_PATH": str(staging)}
@@ -132,6 +133,16 @@ def _build(
         return {"ok": False, "errors": [str(e) for e in error.errors], "report": error.report()}
     except Exception as error:  # a bug or a settings mistake: keep the old site too
         shutil.rmtree(staging, ignore_errors=True)
+        holder = pelican.settings.get("PROGRAMME") if pelican is not None else None
+        found = holder.build.errors.errors if holder and holder.build else []
+        if found:  # the site is written despite content errors, to find them all: a
+            # failure while writing is then most likely one of their effects.
+            content = ContentErrors(found)
+            return {
+                "ok": False,
+                "errors": [str(e) for e in content.errors],
+                "report": content.report(),
+            }
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         report = (
             "La construction du site a échoué ; le site précédent est conservé.\n"
@@ -265,9 +276,11 @@ def main(argv=None) -> int:
     status.parent.mkdir(parents=True, exist_ok=True)
     status.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     if result["ok"] and result.get("skipped"):
+        # Said the way the person typed the command: `make html` sets MAKELEVEL.
+        again = "make html FORCE=1" if os.environ.get("MAKELEVEL") else "--force"
         print(
             f"Site à jour dans {args.output}/ : rien n’a changé depuis la dernière construction "
-            f"({result['seconds']} s). --force pour reconstruire quand même."
+            f"({result['seconds']} s). Pour reconstruire quand même : {again}"
         )
         return 0
     if result["ok"]:

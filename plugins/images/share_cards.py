@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from venez_vivre.programme.models import page_media
+from venez_vivre.programme.typography import french
 
 from . import pipeline, social
 from .markup import _key, _url
@@ -54,6 +55,7 @@ def _share_source(run: Run, context) -> str | None:
 
 
 def _share_card(run: Run, context, title: str, brand, url: str | None) -> str:
+    title = french(title)  # a line of the card never starts with « : » or « ? »
     relative = _share_source(run, context)
     source = run.sources.get(relative) if relative else None
     social_settings = run.settings.social

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 from venez_vivre.programme.files import write_atomic
-from venez_vivre.programme.reader import SAFE_LOADER
+from venez_vivre.programme.front_matter import SAFE_LOADER
 
 MEASURED_FIELDS = ("site_visits", "podcast_listens", "measured_start", "measured_end")
 

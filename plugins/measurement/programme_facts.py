@@ -21,8 +21,8 @@ from venez_vivre.podcast.media import MediaError, read_audio
 from venez_vivre.programme import content_types
 from venez_vivre.programme.errors import ErrorLog
 from venez_vivre.programme.fields import FrontMatter
+from venez_vivre.programme.front_matter import SAFE_LOADER
 from venez_vivre.programme.models import Campaign, entry_url
-from venez_vivre.programme.reader import SAFE_LOADER
 from venez_vivre.programme.text import slugify
 
 from .counting import EpisodeFile, target_path

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from feedgen.feed import FeedGenerator
+from venez_vivre.programme.typography import french, french_html
 
 from .feed_ext import PodcastIndexEntryExtension, PodcastIndexExtension
 
@@ -30,11 +31,11 @@ def build_feed(show, episodes, image_url) -> bytes:
     fg.load_extension("podcast")  # iTunes tags
     fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
 
-    fg.title(show.title)
+    fg.title(french(show.title))
     # feedgen takes the channel <link> from the last link given: the page, not the feed.
     fg.link(href=show.feed_url, rel="self", type="application/rss+xml")
     fg.link(href=show.page_url, rel="alternate")
-    fg.description(show.description)
+    fg.description(french(show.description))
     fg.language(show.language)
     if show.copyright:
         fg.copyright(show.copyright)
@@ -69,13 +70,13 @@ def build_feed(show, episodes, image_url) -> bytes:
     for episode in episodes:
         media = episode.media
         fe = fg.add_entry(order="append")
-        fe.title(episode.title)
+        fe.title(french(episode.title))
         fe.link(href=show.absolute(episode.url))
         fe.guid(media.guid, permalink=False)
         fe.pubDate(episode.date)
-        fe.description(episode.summary)
+        fe.description(french(episode.summary))
         if episode.content:
-            fe.content(absolute_links(episode.content, show.base_url), type="CDATA")
+            fe.content(french_html(absolute_links(episode.content, show.base_url)), type="CDATA")
         fe.podcast.itunes_author(show.author)
         fe.podcast.itunes_duration(str(media.audio.seconds))
         fe.podcast.itunes_episode(episode.episode)

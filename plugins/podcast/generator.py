@@ -69,7 +69,7 @@ class PodcastGenerator(Generator):
         self.published: list = []
         self.build = current(self.settings)
         self.build.state("podcast", lambda: self)  # the generator, for save_ledger()
-        self.media = self.build.memo(MEDIA_MEMO, version=1, errors=(MediaError,))
+        self.media = self.build.memo(MEDIA_MEMO, version=2, errors=(MediaError,))
         if "episodes" not in self.context:
             raise RuntimeError(
                 'The podcast plugin reads the episodes of the "programme" plugin: '
@@ -111,7 +111,7 @@ class PodcastGenerator(Generator):
                 episode.source_path, "audio", f"content/{episode.audio} : {error}"
             )
             return None
-        for index, chapter in enumerate(episode.chapters):
+        for index, chapter in enumerate(episode.chapters, 1):
             if chapter.start >= audio.duration:
                 self.build.errors.add(
                     episode.source_path,

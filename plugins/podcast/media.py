@@ -125,6 +125,10 @@ class Paragraph:
 _TIMING = re.compile(
     r"^\s*(?:\d+:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(?:\d+:)?\d{2}:\d{2}[.,]\d{3}(?:\s+.*)?$"
 )
+# A line that starts like a cue timing (`00:00:06`, `0:06.5`): checked even without a
+# correct `-->`, since webvtt-py drops a cue whose timing it cannot read, silently.
+_TIMESTAMP = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d+)?"
+_TIMING_LIKE = re.compile(rf"^\s*({_TIMESTAMP})\s*(?:[-–—=]*>|→|\s)\s*({_TIMESTAMP})")
 
 
 @dataclass
@@ -155,6 +159,23 @@ def _seconds(timestamp: str) -> float:
     return seconds + (int(parts[-3]) * 3600 if len(parts) == 3 else 0)
 
 
+def _timing_problem(number: int, line: str, suffix: str) -> str | None:
+    """What is wrong with a cue's timing line, in the editor's words (None if nothing)."""
+    if "-->" not in line and not _TIMING_LIKE.match(line):
+        return None
+    shown = f"ligne {number} : « {line.strip()} »"
+    if "-->" not in line:
+        return f"{shown} : la flèche entre le début et la fin s’écrit « --> » (deux tirets)"
+    if not _TIMING.match(line):
+        return f"{shown} n’est pas un horodatage « 00:01:02.500 --> 00:01:05.000 »"
+    if suffix == ".vtt" and "," in "".join(_TIMING_LIKE.match(line).groups()):
+        return (
+            f"{shown} : dans un fichier VTT les millièmes suivent un point "
+            "(00:00:06.000), pas une virgule comme en SRT"
+        )
+    return None
+
+
 def read_transcript(path: Path, relative: str) -> Transcript:
     """Parse a WebVTT or SubRip transcript; MediaError names the first line at fault."""
     suffix = path.suffix.lower()
@@ -162,13 +183,15 @@ def read_transcript(path: Path, relative: str) -> Transcript:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise MediaError("transcription illisible : enregistrez le fichier en UTF-8.") from error
-    # webvtt-py silently skips a cue whose timing line it cannot read: check them first.
-    for number, line in enumerate(text.splitlines(), 1):
-        if "-->" in line and not _TIMING.match(line):
-            raise MediaError(
-                f"transcription illisible, ligne {number} : « {line.strip()} » n’est pas un "
-                "horodatage « 00:01:02.500 --> 00:01:05.000 »."
-            )
+    # webvtt-py silently skips a cue whose timing line it cannot read: check them first,
+    # all of them, so that the editor fixes every cue in one go.
+    problems = [
+        problem
+        for number, line in enumerate(text.splitlines(), 1)
+        if (problem := _timing_problem(number, line, suffix))
+    ]
+    if problems:
+        raise MediaError("transcription illisible : " + " ; ".join(problems) + ".")
     try:
         captions = webvtt.read(str(path)) if suffix == ".vtt" else webvtt.from_srt(str(path))
     except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError) as error:

@@ -344,7 +344,7 @@ def read_show(settings: dict, content_path: Path, errors) -> Show | None:
         errors.add(SETTINGS_SOURCE, "PODCAST.type", "attendu : « episodic » ou « serial ».")
 
     subscribe = []
-    for index, link in enumerate(config.get("subscribe") or []):
+    for index, link in enumerate(config.get("subscribe") or [], 1):
         label = f"PODCAST.subscribe[{index}]"
         if not isinstance(link, dict) or not link.get("label"):
             errors.add(SETTINGS_SOURCE, label, "attendu : un bloc {label, url}.")

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 from venez_vivre.programme.text import wrap_to_width
+from venez_vivre.programme.typography import french
 
 from . import qr
 
-VERSION = "1"  # bump when the layout changes: the cache key includes it
+VERSION = "2"  # bump when the layout changes: the cache key includes it
 MM_PER_INCH = 25.4
 IMAGE_SHARE = 0.76  # of the poster's height
 QR_MM = 70  # side of the QR code: scans from about 1.5 m on a metro platform
@@ -152,23 +153,36 @@ def compose(source: Path, tracked_url, short_url, headline, signature, colors, s
     )
 
     # Headline and programme name, left of the code.
-    text_width = panel_x - 2 * margin
-    headline_font = _font(True, round(11 * mm))
-    lines = wrap_to_width(draw, headline, headline_font, text_width)
-    while len(lines) > 4 and headline_font.size > 6 * mm:
-        headline_font = _font(True, round(headline_font.size * 0.85))
-        lines = wrap_to_width(draw, headline, headline_font, text_width)
+    (headline_font, lines), (signature_font, signature_lines) = band_text(
+        draw, headline, signature, mm, panel_x - 2 * margin
+    )
     y = band_top + margin
     for line in lines:
         draw.text((margin, y), line, font=headline_font, fill=primary)
         y += round(headline_font.size * 1.2)
-    signature_font = _font(False, round(6.5 * mm))
-    for line in wrap_to_width(draw, signature, signature_font, text_width):
+    for line in signature_lines:
         draw.text((margin, y + round(3 * mm)), line, font=signature_font, fill=ink)
         y += round(signature_font.size * 1.25)
     # A thin brand-coloured rule between image and band.
     draw.rectangle((0, band_top, width, band_top + round(2 * mm)), fill=primary)
     return poster
+
+
+def band_text(draw, headline: str, signature: str, mm: float, text_width: int):
+    """The lines of text printed in the band, each with its font: ((font, headline
+    lines), (font, signature lines)). French spacing first (typography.french), so that
+    no printed line starts with « : », « ? » or « » »."""
+    headline, signature = french(headline), french(signature)
+    headline_font = _font(True, round(11 * mm))
+    lines = wrap_to_width(draw, headline, headline_font, text_width)
+    while len(lines) > 4 and headline_font.size > 6 * mm:
+        headline_font = _font(True, round(headline_font.size * 0.85))
+        lines = wrap_to_width(draw, headline, headline_font, text_width)
+    signature_font = _font(False, round(6.5 * mm))
+    return (headline_font, lines), (
+        signature_font,
+        wrap_to_width(draw, signature, signature_font, text_width),
+    )
 
 
 def _render_pdf(source: Path, **params) -> bytes:

@@ -15,11 +15,12 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 
-from . import text
+from . import text, typography
 from .brand import resolve_brand
 from .build import Programme, cache_dir, current, programme
 from .files import FILE_MODE, FOLDER_MODE, link_or_copy
 from .generator import ProgrammeGenerator
+from .labels import Labels
 from .maps import MapDrawer, territory_map
 from .reader import use_content_reader
 
@@ -63,7 +64,7 @@ def initialise(pelican) -> None:
     settings["BRAND"] = resolve_brand(settings)
     holder = Programme(settings, settings["BRAND"], pelican.output_path)
     settings["PROGRAMME"] = holder
-    settings.setdefault("JINJA_FILTERS", {}).update(FILTERS)
+    settings.setdefault("JINJA_FILTERS", {}).update(FILTERS, label=Labels(settings.get("LABELS")))
     settings.setdefault("JINJA_GLOBALS", {}).update(territory_map=territory_map)
     MapDrawer.check_settings(settings)
     _cache_compiled_templates(settings)
@@ -161,7 +162,10 @@ def check_pages_and_news(generators) -> None:
             if not getattr(item, "title", None):
                 build.errors.add(source, "title", "ce champ est obligatoire et il est absent.")
     build.read_cache.save()  # reading is over; a file with errors is cached with its errors
-    build.errors.raise_if_any()
+    # Not raised yet: the site is still written (into tools/build.py's staging folder,
+    # thrown away on error) so that the checks made while writing — images, poster
+    # landings, transcripts — report too, and the editor gets every error at once; the
+    # last `finalized` receiver (stop_on_errors) raises them all.
 
 
 def record_written(path, context) -> None:
@@ -174,6 +178,18 @@ def record_static_files(generator) -> None:
     build = current(generator)
     for static in generator.staticfiles:
         build.record_written(os.path.join(generator.output_path, static.save_as))
+
+
+def typeset_page(path, context=None) -> None:
+    """French typography on every page Pelican writes, once it is written: Markdown
+    bodies, titles, summaries, quotes and cards alike (typography.py; text nodes only)."""
+    if not str(path).endswith(".html"):
+        return
+    page = Path(path)
+    html = page.read_text(encoding="utf-8")
+    typeset = typography.french_html(html)
+    if typeset != html:
+        page.write_text(typeset, encoding="utf-8")
 
 
 def link_or_copy_static_files(generator) -> None:
@@ -198,3 +214,4 @@ def register():
     signals.all_generators_finalized.connect(check_pages_and_news)
     signals.content_written.connect(record_written)
     signals.static_generator_finalized.connect(record_static_files)
+    signals.content_written.connect(typeset_page)

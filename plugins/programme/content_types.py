@@ -12,15 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .fields import FrontMatter
-from .reader import INVALID_FIELDS
 from .files import AUDIO_SUFFIXES, IMAGE_SUFFIXES, TRANSCRIPT_SUFFIXES
 from .models import (
     CAMPAIGN_CHANNELS,
     EPISODE_TYPES,
     EVENT_KINDS,
+    OFFICER_ROLE,
     OPPORTUNITY_KINDS,
     RESULT_KINDS,
     TERRITORY_KINDS,
+    WHERE_WORDS,
     Campaign,
     Chapter,
     Episode,
@@ -38,6 +39,7 @@ from .models import (
     Testimonial,
     WelcomeOfficer,
 )
+from .reader import INVALID_FIELDS
 
 # Patterns in the syntax Python and JavaScript share (the web editor checks them too).
 # (expression, what is expected): the build says "attendu : <expected>, trouvé « … »",
@@ -181,8 +183,16 @@ def read_territory(fm: FrontMatter, base: dict, territories: dict | None = None)
             french="Téléphone",
             hint="Par exemple 03 80 00 00 00.",
         )
+        role = fm.text(
+            "role",
+            required=False,
+            data=block,
+            label="welcome_officer.role",
+            french="Fonction",
+            hint="Montrée après « Votre » : « chargée d’accueil » (sinon « chargé d’accueil »).",
+        )
         if name:
-            officer = WelcomeOfficer(name, email, phone)
+            officer = WelcomeOfficer(name, email, phone, role or OFFICER_ROLE)
 
     opportunities = []
     for label, block in fm.records(
@@ -203,8 +213,23 @@ def read_territory(fm: FrontMatter, base: dict, territories: dict | None = None)
         if kind and title:
             opportunities.append(Opportunity(kind, title, url))
 
+    where = fm.text(
+        "where",
+        required=False,
+        french="Le nom dans une phrase",
+        hint="Tel qu’il suit « Envie de vivre » : « dans le Haut-Doubs », « à Dijon ».",
+    )
+    if where and where.split(" ", 1)[0].split("’", 1)[0].lower() not in WHERE_WORDS:
+        fm.error(
+            "where",
+            f"« {where} » : attendu le nom tel qu’il suit « Envie de vivre », avec son mot "
+            "de liaison : « dans le Haut-Doubs », « à Dijon », « en Côte-d’Or », « au Creusot ».",
+        )
+        where = None
+
     return Territory(
         **base,
+        where_text=where,
         department=fm.text(
             "department", french="Département", hint="Par exemple « Côte-d’Or (21) »."
         ),

@@ -28,6 +28,7 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from .brand import brand_data
+from .labels import Labels
 from .models import EVENTS_CALENDAR_URL, Event
 from .text import PARIS, parse_date
 
@@ -208,7 +209,7 @@ def _vevent(event: Event, settings) -> VEvent:
         item.add("location", event.online_url)
     item.add("status", "CONFIRMED")
     item.add("transp", "OPAQUE")
-    item.add("categories", [event.kind_label])
+    item.add("categories", [Labels(settings.get("LABELS"))(event.kind, "event_kind")])
     return item
 
 

@@ -11,16 +11,15 @@ import logging
 import shutil
 from pathlib import Path
 
-import yaml
 from pelican.contents import Page
 from pelican.generators import Generator
 
-from . import content_types
+from . import content_types, front_matter
 from . import events as events_module
 from .build import current
 from .fields import FrontMatter
 from .models import INDEX_URLS, Entry, KeyFigures, entry_url, save_as
-from .reader import SAFE_LOADER, UNREADABLE
+from .reader import UNREADABLE
 from .text import slugify
 
 logger = logging.getLogger(__name__)
@@ -156,11 +155,9 @@ class ProgrammeGenerator(Generator):
         if not path.is_file():
             return None
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f" (ligne {mark.line + 1})" if mark else ""
-            self.errors.add(source, None, f"fichier YAML illisible{where} : {error}")
+            data = front_matter.load(path.read_text(encoding="utf-8-sig")) or {}
+        except front_matter.FrontMatterError as error:
+            self.errors.add(source, None, f"{error}")
             return None
         if not isinstance(data, dict):
             self.errors.add(source, None, "attendu : une liste de champs « nom: valeur ».")

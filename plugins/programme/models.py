@@ -157,11 +157,19 @@ class Location:
     lon: float
 
 
+# How a welcome officer is called when the front matter does not say (`role`).
+OFFICER_ROLE = "chargé d’accueil"
+# The words a territory's name takes in a sentence (`where`): « Envie de vivre
+# dans le Haut-Doubs ? », « à Dijon », « en Côte-d’Or », « au Creusot ».
+WHERE_WORDS = ("à", "au", "aux", "en", "dans", "sur", "près", "autour", "entre", "chez")
+
+
 @dataclass(frozen=True)
 class WelcomeOfficer:
     name: str
     email: str | None
     phone: str | None
+    role: str = OFFICER_ROLE  # « chargée d’accueil », « conseillère installation »…
 
     @property
     def phone_href(self) -> str | None:
@@ -176,10 +184,6 @@ class Opportunity:
     title: str
     url: str | None
 
-    @property
-    def kind_label(self) -> str:
-        return OPPORTUNITY_KINDS[self.kind]
-
 
 @dataclass
 class Territory(Entry):
@@ -193,14 +197,22 @@ class Territory(Entry):
     figures: list[Figure] = field(default_factory=list)
     welcome_officer: WelcomeOfficer | None = None
     opportunities: list[Opportunity] = field(default_factory=list)
+    # The name as used in a sentence, from the front matter's `where` (see `where`).
+    where_text: str | None = None
     # Filled once every collection is read:
     testimonials: list[Testimonial] = field(default_factory=list, repr=False)
     episodes: list = field(default_factory=list, repr=False)
     events: list = field(default_factory=list, repr=False)  # upcoming, soonest first
 
     @property
-    def kind_label(self) -> str | None:
-        return TERRITORY_KINDS.get(self.kind) if self.kind else None
+    def where(self) -> str | None:
+        """« dans le Haut-Doubs », « à Dijon »: the front matter's `where`, else « à »
+        and the name for a town (`kind: ville`), else None (templates then say « ici »):
+        « à Le Grand Chalon » or « à Parc naturel régional du Morvan » is what a guess
+        would print for the others."""
+        if self.where_text:
+            return self.where_text
+        return f"à {self.title}" if self.kind == "ville" else None
 
     @property
     def signup_url(self) -> str:
@@ -292,10 +304,6 @@ class Campaign(Entry):
     placements: list[Placement] = field(default_factory=list)
     results: list[Figure] = field(default_factory=list)
 
-    @property
-    def channel_labels(self) -> list[str]:
-        return [CAMPAIGN_CHANNELS[c] for c in self.channels]
-
     def result_of_kind(self, kind: str) -> int | None:
         for result in self.results:
             if result.kind == kind and isinstance(result.value, (int, float)):
@@ -379,10 +387,6 @@ class Episode(Entry):
     guid: str | None = None
     previous: Episode | None = field(default=None, repr=False)
     next: Episode | None = field(default=None, repr=False)
-
-    @property
-    def episode_type_label(self) -> str:
-        return EPISODE_TYPES[self.episode_type]
 
     def media_files(self) -> list[Media]:
         media = [Media("audio", self.audio, "audio")] if self.audio else []
@@ -479,10 +483,6 @@ class Event(Entry):
     sequence: int = 0  # iCalendar SEQUENCE: grows when the time or place change
     dtstamp: dt.datetime | None = None  # when the UID was first recorded
     upcoming: bool = True  # at build time; the browser hides it once it has ended
-
-    @property
-    def kind_label(self) -> str:
-        return EVENT_KINDS[self.kind]
 
     @property
     def date(self) -> dt.datetime | None:  # sitemap, sorting

@@ -1,21 +1,21 @@
 """The Markdown + YAML front matter reader, made to report its errors to editors.
 
 pelican-yaml-metadata logs an unreadable YAML block and carries on with no metadata,
-and lets a malformed date crash the build with a traceback. Here both become French
-errors naming the file and the line, collected with every other content error.
+reads a file whose closing `---` is missing as plain Markdown (publishing its fields as
+text), and lets a malformed date crash the build with a traceback. Here the front
+matter is split and read by front_matter.py (which forgives what French editors type
+and explains the rest) and every problem becomes a French error naming the file, the
+line and the field, collected with every other content error.
 """
 
 from __future__ import annotations
 
-import yaml
-from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
+from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader, _convert_py_to_meta
+from pelican.utils import pelican_open
 
+from . import front_matter
 from .build import current
 from .text import parse_date
-
-# libyaml's loader when PyYAML was built with it: the same safe YAML, ~10x faster to
-# parse (front matter was a fifth of a warm build of a large programme).
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Metadata keys the reader adds so that validation does not report a mistake twice.
 UNREADABLE = "_unreadable_front_matter"
@@ -24,25 +24,31 @@ INVALID_FIELDS = "_invalid_fields"
 
 class ContentReader(YAMLMetadataReader):
     def read(self, source_path):
-        return current(self.settings).read_cache.read(source_path, super().read)
+        return current(self.settings).read_cache.read(source_path, self._read)
 
     def _error(self, source_path, field, message) -> None:
         build = current(self.settings)
         build.errors.add(build.relative_source(source_path), field, message)
 
-    def _load_yaml_metadata(self, text, source_path):
+    def _read(self, source_path):
+        with pelican_open(source_path) as text:
+            try:
+                parts = front_matter.split(text)
+            except front_matter.FrontMatterError as error:
+                self._error(source_path, None, f"{error}")
+                return "", {UNREADABLE: True}
+        if parts is None:  # no front matter at all: Pelican's Markdown reader
+            return super().read(source_path)
+        metadata = self._load_yaml_metadata(parts.metadata, source_path, parts.first_line)
+        # What pelican-yaml-metadata does: markdown.extensions.meta's Meta attribute.
+        self._md.Meta = {k: _convert_py_to_meta(v) for k, v in metadata.items()}
+        return self._md.reset().convert(parts.body), metadata
+
+    def _load_yaml_metadata(self, text, source_path, first_line=1):
         try:
-            metadata = yaml.load(text, Loader=SAFE_LOADER)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            where = f" (ligne {mark.line + 1} du fichier)" if mark else ""
-            problem = getattr(error, "problem", None) or str(error)
-            self._error(
-                source_path,
-                None,
-                f"l’en-tête YAML entre les lignes « --- » est illisible{where} : {problem}. "
-                "Vérifiez les deux-points, l’indentation et les guillemets.",
-            )
+            metadata = front_matter.load(text, first_line)
+        except front_matter.FrontMatterError as error:
+            self._error(source_path, None, f"{error}")
             return {UNREADABLE: True}
         if not isinstance(metadata, dict):
             self._error(
@@ -50,7 +56,7 @@ class ContentReader(YAMLMetadataReader):
                 None,
                 "l’en-tête entre les lignes « --- » doit être une liste de champs « nom: valeur ».",
             )
-            return {}
+            return {UNREADABLE: True}
         return self._parse_yaml_metadata(metadata, source_path)
 
     def _parse_yaml_metadata(self, meta, source_path):

@@ -129,9 +129,12 @@ def close_match(value: str, candidates: Iterable[str]) -> str | None:
 
 
 def wrap_to_width(draw, text: str, font, width: int) -> list[str]:
-    """Words into lines no wider than `width` pixels in `font` (share cards, posters)."""
+    """Words into lines no wider than `width` pixels in `font` (share cards, posters).
+
+    Lines break at ordinary spaces only: a no-break space (French typography, before
+    `:` or inside « ») keeps its two sides on one line, as in a browser."""
     lines: list[str] = []
-    for word in text.split():
+    for word in re.split(r"[ \t\n\r]+", text.strip(" \t\n\r")):
         candidate = f"{lines[-1]} {word}" if lines else word
         if lines and draw.textlength(candidate, font=font) <= width:
             lines[-1] = candidate

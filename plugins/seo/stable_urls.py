@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 import yaml
+from venez_vivre.programme.typography import french_html
 
 # Output folders that hold assets, not pages with public addresses;
 # "admin": the web editor (plugins/cms), for editors only, and off with one setting.
@@ -130,7 +131,9 @@ def exists(output: Path, url: str) -> bool:
 def redirect_page(target: str, siteurl: str) -> str:
     absolute = target if target.startswith("https://") else siteurl.rstrip("/") + target
     href = html.escape(absolute if siteurl else target, quote=True)
-    return (
+    # Written here rather than by Pelican's writer: French typography applied as it is
+    # to every page (programme.typography).
+    return french_html(
         "<!doctype html>\n"
         '<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
         f"{REDIRECT_MARKER}\n"
