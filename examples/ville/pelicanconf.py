@@ -48,3 +48,6 @@ POSTERS = {"public_url": "https://cap-sur-chalon.example.org"}
 MAP = {"outline": "bourgogne-franche-comte", "reference": ("Paris", 48.8566, 2.3522)}
 # Development builds encode AVIF faster (publishconf.py uses the tuned defaults).
 IMAGES = {"quality": {"avif_speed": 8}}
+# No web editor at /admin/ for this programme: its team edits the Markdown in its git
+# host. (With it, run `npm install decap-cms decap-server` in this folder: docs/cms.md.)
+CMS = {"enabled": False}

@@ -200,6 +200,10 @@ def link_or_copy_static_files(generator) -> None:
 
     def link_or_copy_static(static):
         source = os.path.join(generator.path, static.source_path)
+        if os.path.realpath(source) != os.path.join(
+            os.path.realpath(generator.path), static.source_path
+        ):
+            return  # reached through a symbolic link: refused (refuse_symbolic_links)
         link_or_copy(source, os.path.join(generator.output_path, static.save_as))
 
     generator._link_staticfile = link_or_copy_static
