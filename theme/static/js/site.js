@@ -2,6 +2,33 @@
 (function () {
   "use strict";
 
+  // Header menu on narrow screens: without JavaScript "Menu" is a link to the footer's
+  // list of the same pages; here it becomes a disclosure button for the header's list.
+  var toggle = document.querySelector("a.menu-toggle[data-menu]");
+  var nav = toggle && document.getElementById(toggle.getAttribute("data-menu"));
+  if (toggle && nav) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = toggle.className;
+    button.innerHTML = toggle.innerHTML;
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", nav.id);
+    toggle.parentNode.replaceChild(button, toggle);
+    var setOpen = function (open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+    };
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  }
+
   // Territories index: filter by kind and tags. Without JavaScript the form stays
   // hidden and the page is a plain list of every territory.
   var form = document.getElementById("territory-filters");
