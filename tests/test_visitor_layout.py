@@ -246,3 +246,24 @@ def test_phone_menu_reaches_every_section(demo_site, demo_url, browser, javascri
                 assert link.is_visible() and link.get_attribute("href").endswith(path)
     finally:
         context.close()
+
+
+def test_territory_filter_lives_in_the_address_and_resets(demo_url, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(demo_url + "/territoires/?kind=metropole")
+        cards = page.locator("#territory-list .territory-card")
+        shown = page.locator("#territory-list .territory-card:not(.is-filtered-out)")
+        total = cards.count()
+        assert 0 < shown.count() < total  # the address's choice is applied on arrival
+        assert page.locator("#kind-metropole").is_checked()
+        page.locator('label[for="tag-lac"]').click()
+        assert page.evaluate("location.search") == "?kind=metropole&tag=lac"
+        page.get_by_role("button", name="Tout afficher").click()
+        page.wait_for_function("() => location.search === ''")
+        assert shown.count() == total
+        assert page.locator("#kind-all").is_checked()
+        assert "11 territoires affichés" in page.locator(".filter-status").inner_text()
+    finally:
+        context.close()
