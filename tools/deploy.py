@@ -63,6 +63,8 @@ CONTENT_TYPES = {
 def content_type(key: str) -> str:
     if key == "podcast/feed.xml":
         return "application/rss+xml; charset=utf-8"
+    if key.startswith("podcast/") and key.endswith("/chapters.json"):
+        return "application/json+chapters"  # the Podcasting 2.0 chapters type
     suffix = Path(key).suffix.lower()
     return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(key)[0] or "application/octet-stream"
 

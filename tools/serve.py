@@ -42,6 +42,21 @@ DEV_SCRIPT = b"""<script>
 </script>"""
 
 
+# Podcasting 2.0 web players (the apps' web versions) fetch an episode's transcript and
+# chapters from their own origin: those files must allow it, and chapters have their own
+# type. deploy/nginx.conf and deploy/_headers set the same on the published site.
+CROSS_ORIGIN_PREFIXES = ("/transcripts/",)
+CHAPTERS_SUFFIX = "/chapters.json"
+CHAPTERS_TYPE = "application/json+chapters"
+
+
+def podcast_headers(url_path: str) -> dict[str, str]:
+    """Headers of a podcast file beside the usual ones: CORS for transcripts and chapters."""
+    if url_path.startswith(CROSS_ORIGIN_PREFIXES) or url_path.endswith(CHAPTERS_SUFFIX):
+        return {"Access-Control-Allow-Origin": "*"}
+    return {}
+
+
 class DevState:
     def __init__(self, status_file: Path):
         self.status_file = status_file
@@ -89,6 +104,16 @@ class DevHandler(http.server.SimpleHTTPRequestHandler):
             self._send_range(path)
             return
         super().do_GET()
+
+    def guess_type(self, path):
+        if str(path).endswith(CHAPTERS_SUFFIX):
+            return CHAPTERS_TYPE
+        return super().guess_type(path)
+
+    def end_headers(self):
+        for name, value in podcast_headers(self.path.split("?", 1)[0]).items():
+            self.send_header(name, value)
+        super().end_headers()
 
     def _send_range(self, path: Path):
         """Byte ranges, so the audio player can seek (podcast apps and browsers ask)."""
