@@ -267,3 +267,33 @@ def test_territory_filter_lives_in_the_address_and_resets(demo_url, browser):
         assert "11 territoires affichés" in page.locator(".filter-status").inner_text()
     finally:
         context.close()
+
+
+# The longest key figures a programme can plausibly publish, in the site's own formats
+# (plugins/programme/text.py): a 9-digit count, a budget in millions, a cost in euros.
+LONG_FIGURES = ["999\u202f999\u202f999", "1\u202f234,5 M€", "99\u202f999\u202f999 €"]
+
+
+@pytest.mark.parametrize(("width", "height"), [(320, 640), (768, 1024), (1280, 800)])
+def test_longest_key_figures_fit_their_cards_on_one_line(demo_url, browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        for path in ("/chiffres-cles/", "/", "/campagnes/teletravail-au-vert/"):
+            page.goto(demo_url + path)
+            figures = page.locator(".figures-large dd")
+            assert figures.count() >= 2, path
+            lines = page.evaluate(
+                """(values) => Array.from(document.querySelectorAll('.figures-large dd'))
+                  .map((dd, i) => {
+                    dd.textContent = values[i % values.length];
+                    const lh = parseFloat(getComputedStyle(dd).lineHeight);
+                    return Math.round(dd.getBoundingClientRect().height / lh);
+                  })""",
+                LONG_FIGURES,
+            )
+            problems = page.evaluate(LAYOUT_PROBLEMS)
+            assert problems == [], (path, problems)
+            assert set(lines) == {1}, (path, lines)  # never broken over two lines
+    finally:
+        context.close()
