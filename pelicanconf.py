@@ -96,7 +96,7 @@ PODCAST = {
         "lat": 47.28,
         "lon": 5.0,
         "osm": "R3792883",
-        "country": "fr",
+        "country": "FR",
     },
     # Absolute addresses in the feed of a development build (SITEURL is empty).
     "dev_site_url": "http://127.0.0.1:8000",

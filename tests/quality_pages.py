@@ -22,6 +22,8 @@ TEMPLATES = [
     ("campaigns", r"/campagnes/", True),
     ("campaign", r"/campagnes/[^/]+/", True),
     ("podcast", r"/podcast/", True),
+    ("podcast_subscribe", r"/podcast/abonnement/", True),
+    ("transcript", r"/podcast/[^/]+/transcription/", True),
     ("episode", r"/podcast/[^/]+/", False),
     ("key_figures", r"/chiffres-cles/", True),
     ("news", r"/actualites/", True),

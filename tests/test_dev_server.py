@@ -118,3 +118,19 @@ def test_audio_can_be_sought_with_byte_ranges(dev_server):
     assert body == audio.read_bytes()[100:200]
     status, headers, _ = fetch(f"{url}/audio/{audio.name}", {"Range": f"bytes={size + 5}-"})
     assert status == 416
+
+
+def test_transcripts_and_chapters_are_readable_from_other_origins(dev_server):
+    """Podcast apps' web players fetch them from their own origin."""
+    url, content = dev_server
+    transcript = sorted((content / "transcripts").glob("*.vtt"))[0]
+    status, headers, _ = fetch(f"{url}/transcripts/{transcript.name}")
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
+    chapters = f"{url}/podcast/{transcript.stem}/chapters.json"
+    status, headers, body = fetch(chapters)
+    headers = {name.lower(): value for name, value in headers.items()}
+    assert status == 200 and body.startswith(b"{")
+    assert headers["content-type"] == "application/json+chapters"
+    assert headers["access-control-allow-origin"] == "*"
+    status, headers, _ = fetch(f"{url}/")
+    assert "Access-Control-Allow-Origin" not in headers

@@ -71,6 +71,8 @@ def nginx(published_site, tmp_path_factory):
     # Files of the types under test that the tiny programme does not have.
     (root / "transcripts").mkdir(exist_ok=True)
     (root / "transcripts" / "episode.vtt").write_text("WEBVTT\n", encoding="utf-8")
+    (root / "podcast" / "episode").mkdir(parents=True, exist_ok=True)
+    (root / "podcast" / "episode" / "chapters.json").write_text('{"version": "1.2.0"}\n')
     (root / "images" / "essai-480-0123456789.avif").write_bytes(b"\0\0\0\x1cftypavif")
     feed = root / "podcast" / "feed.xml"  # written by plugins/podcast when there are episodes
     if not feed.is_file():
@@ -200,6 +202,17 @@ def test_mime_types_of_feed_subtitles_and_avif(nginx):
     assert body.startswith(b"<?xml")
     subtitles, _ = get(sock, "/transcripts/episode.vtt")
     assert subtitles.getheader("Content-Type").startswith("text/vtt")
+    # Podcast apps' web players read transcripts and chapters from another origin.
+    assert subtitles.getheader("Access-Control-Allow-Origin") == "*"
+    assert_security_headers(subtitles)
+    chapters, body = get(sock, "/podcast/episode/chapters.json")
+    assert chapters.status == 200 and body.startswith(b"{")
+    assert chapters.getheader("Content-Type") == "application/json+chapters"
+    assert chapters.getheader("Access-Control-Allow-Origin") == "*"
+    assert chapters.getheader("Cache-Control") == SHORT_CACHE
+    assert_security_headers(chapters)
+    page, _ = get(sock, "/")
+    assert page.getheader("Access-Control-Allow-Origin") is None  # pages stay same-origin
     image, _ = get(sock, "/images/essai-480-0123456789.avif")
     assert image.getheader("Content-Type") == "image/avif"
     assert image.getheader("Cache-Control") == LONG_CACHE

@@ -77,7 +77,7 @@ def test_without_javascript_links_open_the_audio_at_that_time(browser, podcast_u
     href = page.locator(".chapter-link").nth(1).get_attribute("href")
     start = page.locator(".chapter-link").nth(1).get_attribute("data-start")
     assert href.endswith(f".mp3#t={start}")
-    page.goto(podcast_url + "/podcast/")
+    page.goto(podcast_url + "/podcast/abonnement/")
     assert page.locator("button[data-copy]").is_hidden()  # nothing to click that fails
     assert page.locator("#feed-url").input_value().endswith("/podcast/feed.xml")
     context.close()
@@ -87,7 +87,15 @@ def test_copy_feed_address(browser, podcast_url):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(podcast_url + "/podcast/")
+    # "Flux RSS" leads to a page for people, never to the feed's XML.
+    page.get_by_role("link", name="Flux RSS").click()
+    assert page.url == podcast_url + "/podcast/abonnement/"
+    assert "flux RSS est l’adresse" in page.locator("main").inner_text()
     button = page.get_by_role("button", name="Copier l’adresse")
+    # In the page's font, not the browser's default for buttons (Arial 13 px).
+    assert button.evaluate("b => getComputedStyle(b).fontFamily") == page.evaluate(
+        "getComputedStyle(document.body).fontFamily"
+    )
     button.click()
     page.wait_for_function("() => document.querySelector('.copy-status').textContent !== ''")
     assert "Adresse copiée" in page.locator(".copy-status").text_content()
@@ -101,8 +109,21 @@ def test_podcast_pages_show_what_listeners_need(demo_site):
     index = (demo_site / "podcast" / "index.html").read_text(encoding="utf-8")
     for label in ("Apple Podcasts", "Spotify", "Deezer", "Podcast Addict", "Flux RSS"):
         assert f">{label}</a>" in index
+    assert 'href="/podcast/feed.xml"' not in index.split("</head>")[1]  # no raw XML for people
+    subscribe = (demo_site / "podcast" / "abonnement" / "index.html").read_text(encoding="utf-8")
+    for label in ("Apple Podcasts", "Spotify", "Deezer", "Podcast Addict"):
+        assert f">{label}</a>" in subscribe
+    assert 'id="feed-url" type="url" value="http://127.0.0.1:8000/podcast/feed.xml"' in subscribe
     episode = (demo_site / EPISODE.strip("/") / "index.html").read_text(encoding="utf-8")
     assert 'preload="none"' in episode
+    # The transcript as a page, linked beside the .vtt file.
+    assert f'href="{EPISODE}transcription/">Lire la transcription' in episode
+    assert 'href="/transcripts/' in episode
+    transcript = (demo_site / EPISODE.strip("/") / "transcription" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert '<strong class="speaker">Claire Moreau :</strong>' in transcript
+    assert f'href="{EPISODE}"' in transcript
     assert 'Durée</dt><dd><time datetime="PT1M23S">1 min 23 s</time>' in episode
     assert '<strong class="speaker">Claire Moreau :</strong>' in episode  # transcript
     assert "Camille Roussel</span>, chargée d’accueil de Dijon Métropole" in episode

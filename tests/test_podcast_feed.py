@@ -172,6 +172,7 @@ def test_channel(feed):
     assert locked.text == "yes" and "@" in locked.get("owner")
     location = channel.find("podcast:location", NS)
     assert location.text == "Bourgogne-Franche-Comté" and location.get("geo").startswith("geo:")
+    assert location.get("country") == "FR"  # ISO 3166-1 alpha-2, as the namespace writes it
     assert channel.find("podcast:funding", NS) is None  # not set in the demo
     newest = max(email.utils.parsedate_to_datetime(d.text) for d in channel.iter("pubDate"))
     assert email.utils.parsedate_to_datetime(channel.findtext("lastBuildDate")) == newest
@@ -236,8 +237,12 @@ def test_transcripts_and_chapters_files(feed, demo_site):
     fronts = _episodes_front_matter()
     for item in feed.findall("channel/item"):
         slug = urlsplit(item.findtext("link")).path.strip("/").split("/")[-1]
-        transcript = item.find("podcast:transcript", NS)
+        transcript, page = item.findall("podcast:transcript", NS)
         assert transcript.get("type") == "text/vtt" and transcript.get("language") == "fr"
+        # The same transcript as a web page.
+        assert page.get("type") == "text/html"
+        html = (_local(demo_site, page.get("url")) / "index.html").read_text(encoding="utf-8")
+        assert "<h1>Transcription" in html
         assert (
             _local(demo_site, transcript.get("url"))
             .read_text(encoding="utf-8")

@@ -111,7 +111,7 @@ def test_extension_writes_podcasting_2_tags():
     fg.podcastindex.guid("917393e3-1b1e-5cef-ace4-edaa54e1f810")
     fg.podcastindex.locked(True, owner="moi@example.org")
     fg.podcastindex.funding("https://example.org/don", "Soutenir")
-    fg.podcastindex.location("Besançon", 47.238, 6.024, osm="R71585", country="FR")
+    fg.podcastindex.location("Besançon", 47.238, 6.024, osm="R71585", country="fr")
     fe = fg.add_entry()
     fe.title("Épisode")
     fe.podcastindex.transcript("https://example.org/t.vtt", "text/vtt", "fr", "captions")
@@ -126,7 +126,7 @@ def test_extension_writes_podcasting_2_tags():
     assert (location.text, location.get("geo"), location.get("country")) == (
         "Besançon",
         "geo:47.238,6.024",
-        "fr",
+        "FR",
     )
     item = channel.find("item")
     transcript = item.find("podcast:transcript", NS)

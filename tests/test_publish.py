@@ -195,6 +195,7 @@ def test_s3_deploy_sets_cache_and_type_per_file(published_site):
 
 def test_feed_and_subtitles_types():
     assert content_type("podcast/feed.xml").startswith("application/rss+xml")
+    assert content_type("podcast/un-episode/chapters.json") == "application/json+chapters"
     assert content_type("transcripts/ep.vtt").startswith("text/vtt")
     assert content_type("images/a.avif") == "image/avif"
 

@@ -67,6 +67,7 @@ def test_only_content_pages_are_indexed(demo_site):
         + len(list((demo_site / "temoignages").glob("*/index.html")))
         + len(list((demo_site / "podcast").glob("*/index.html")))
         + len(list((demo_site / "actualites").glob("*/index.html")))
+        - 1  # /podcast/abonnement/, the subscribe page, is not an episode
     )
     assert indexed == expected
 
@@ -76,6 +77,8 @@ def test_search_page_lists_every_indexed_page_without_javascript(demo_site):
     links = set(re.findall(r'<li><a href="([^"]+)">', html))
     for folder in ("territoires", "temoignages", "podcast", "actualites"):
         for page in (demo_site / folder).glob("*/index.html"):
+            if page.parent.name == "abonnement":  # the podcast's subscribe page
+                continue
             assert f"/{folder}/{page.parent.name}/" in links, page
     assert '<div id="recherche" class="search-ui" data-bundle="/pagefind/" hidden>' in html
     # Pagefind's search API loads only when a visitor searches.
@@ -162,6 +165,41 @@ def test_json_ld_is_data_the_csp_does_not_block(browser, csp_url):
             'script[type="application/ld+json"]', "s => JSON.parse(s.textContent)"
         )
         assert any(o["@type"] == "Place" for o in data["@graph"])
+        assert page.evaluate("window.__cspViolations") == []
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_results_say_what_they_are_and_the_address_follows_the_search(browser, csp_url):
+    context, page, _ = open_page(browser, csp_url + "/recherche/")
+    try:
+        search(page, "Solutré")
+        hit = page.locator(".search-result", has=page.locator('a[href="/territoires/macon/"]'))
+        assert hit.locator(".search-result-type").inner_text() == "Territoire"
+        assert page.evaluate("location.search") == "?q=Solutr%C3%A9"
+        search(page, "infirmière")
+        hit = page.locator(
+            ".search-result", has=page.locator('a[href="/temoignages/claire-infirmiere-a-dijon/"]')
+        )
+        assert hit.locator(".search-result-type").inner_text() == "Témoignage"
+        # A new search replaces the address: reloading shows this search, not the first.
+        assert page.evaluate("new URLSearchParams(location.search).get('q')") == "infirmière"
+        page.reload()
+        results_for(page, "infirmière")
+        assert page.get_by_role("searchbox").input_value() == "infirmière"
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_404_page_searches_the_site(browser, csp_url):
+    context, page, _ = open_page(browser, csp_url + "/404.html")
+    try:
+        page.get_by_role("searchbox", name="Chercher ce que vous vouliez voir").fill("Solutré")
+        page.get_by_role("button", name="Rechercher").click()
+        page.wait_for_url("**/recherche/?q=*")
+        assert any(r["href"] == "/territoires/macon/" for r in results_for(page, "Solutré"))
         assert page.evaluate("window.__cspViolations") == []
     finally:
         context.close()

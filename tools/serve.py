@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from venez_vivre.programme.files import CROSS_ORIGIN_PATHS
 from venez_vivre.tools.static_server import StaticServer
 
 # The programme's folder (this repository, or a programme's own one): where the
@@ -50,6 +51,13 @@ DEV_SCRIPT = b"""<script>
   poll();
 })();
 </script>"""
+
+
+# Podcasting 2.0 web players (the apps' web versions) fetch an episode's transcript and
+# chapters from their own origin (deploy/nginx.conf and deploy/_headers do the same).
+CROSS_ORIGIN_HEADERS = [
+    (f"/{path}", {"Access-Control-Allow-Origin": "*"}) for path in CROSS_ORIGIN_PATHS
+]
 
 
 class DevState:
@@ -205,6 +213,7 @@ def main(argv=None) -> int:
         output,
         host=args.host,
         port=args.port,
+        headers=CROSS_ORIGIN_HEADERS,
         rewrite_html=inject_dev_script(state),
         json_routes={"/__dev/status": lambda: {**state.status(), "cms_backend": cms_backend}},
     ).start()

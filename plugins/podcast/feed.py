@@ -95,6 +95,10 @@ def build_feed(show, episodes, image_url) -> bytes:
                 language=show.language,
                 rel="captions",
             )
+            # The same words as a web page, for apps that show a transcript as HTML.
+            fe.podcastindex.transcript(
+                show.absolute(media.transcript_url), "text/html", language=show.language
+            )
         if media.chapters_path:
             fe.podcastindex.chapters(show.absolute(media.chapters_path))
         if show.host:

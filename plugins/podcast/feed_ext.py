@@ -76,7 +76,8 @@ def location_value(name: str, lat=None, lon=None, osm=None, country=None, rel=No
     """A `podcast:location`: display name (≤ 128 characters) and geo URI (RFC 5870)."""
     if not name or len(name) > 128:
         raise ValueError(f"location name must be 1 to 128 characters: {name!r}")
-    value = {"name": name, "osm": osm, "country": country.lower() if country else None}
+    # ISO 3166-1 alpha-2, upper case as the namespace writes it (`country="US"`).
+    value = {"name": name, "osm": osm, "country": country.upper() if country else None}
     if rel is not None:
         if rel not in ("subject", "creator"):
             raise ValueError(f"location rel must be subject or creator: {rel!r}")

@@ -5,7 +5,8 @@ in PLUGINS) validates the show and reads each episode's files once: audio size,
 duration and type, the transcript, the GUID. It attaches them to each episode as
 `podcast_media` (episode slug → EpisodeMedia: the episode model, programme's, is not
 changed) and puts the show in the context as `podcast`, for templates.
-generate_output writes the feed and one JSON chapters file per episode.
+generate_output writes the feed, one JSON chapters file and one transcript page per
+episode, and the subscribe page the visitor's "Flux RSS" link leads to.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from .media import AudioFile, MediaError, Transcript, read_audio, read_transcrip
 from .show import DESCRIPTION_MAX_BYTES, FEED_PATH, Show, check_artwork, read_show
 
 CHAPTERS_FILE = "chapters.json"  # beside the episode page: /podcast/<slug>/chapters.json
+TRANSCRIPT_PAGE = "transcription/"  # the transcript as a page: /podcast/<slug>/transcription/
+# Where the "Flux RSS" link leads visitors: the feed address to copy and the apps, never
+# the raw XML (apps find the feed itself through <link rel="alternate">).
+SUBSCRIBE_URL = "podcast/abonnement/"
 FEED_IMAGE_WIDTH = 3000  # Apple's largest artwork; sources are 1400 to 3000 px
 TRANSCRIPT_TOLERANCE = 1.0  # seconds a transcript may run past the audio's end
 # Audio headers and transcripts are read once, not at every build (150 episodes at 50x
@@ -37,6 +42,7 @@ class EpisodeMedia:
     guid: str
     transcript: Transcript | None
     chapters_path: str | None  # site path of the JSON chapters file
+    transcript_url: str | None  # site path of the transcript's HTML page
 
     @property
     def chapters_url(self) -> str | None:
@@ -94,13 +100,16 @@ class PodcastGenerator(Generator):
         media_by_slug = {}
         for episode, audio, transcript in readable:
             chapters = f"{episode.url}{CHAPTERS_FILE}" if episode.chapters else None
-            media = EpisodeMedia(audio, assigned[episode.source_path], transcript, chapters)
+            page = f"{episode.url}{TRANSCRIPT_PAGE}" if transcript else None
+            media = EpisodeMedia(audio, assigned[episode.source_path], transcript, chapters, page)
             media_by_slug[episode.slug] = media
             self.published.append(PublishedEpisode(episode, media))
         self.show = show
         self.context["podcast"] = show
         self.context["podcast_media"] = media_by_slug
         self.context["PODCAST_FEED_URL"] = show.feed_url
+        self.context["PODCAST_SUBSCRIBE_URL"] = SUBSCRIBE_URL
+        self._reject_reserved_slugs(episodes)
 
     # -- reading and checking -------------------------------------------------------------
     def _audio(self, episode, content: Path) -> AudioFile | None:
@@ -142,6 +151,16 @@ class PodcastGenerator(Generator):
                 "est-ce la transcription d’un autre épisode ?",
             )
         return transcript
+
+    def _reject_reserved_slugs(self, episodes) -> None:
+        for episode in episodes:
+            if episode.url == SUBSCRIBE_URL:
+                self.build.errors.add(
+                    episode.source_path,
+                    "slug",
+                    f"l’adresse /{SUBSCRIBE_URL} est celle de la page d’abonnement au "
+                    "podcast : renommez le fichier de l’épisode.",
+                )
 
     def _check_episode(self, episode, content: Path, audio) -> None:
         size = len(episode.summary.encode("utf-8"))
@@ -194,11 +213,31 @@ class PodcastGenerator(Generator):
         if self.show is None:
             return
         output = Path(self.output_path)
+        relative_urls = self.settings.get("RELATIVE_URLS")
+        transcript_template = self.get_template("transcript")
         for episode in self.published:
             if episode.media.chapters_path:
                 chapters = output / episode.media.chapters_path
                 self._write(chapters, self._chapters(episode))
                 self.build.record_written(chapters)
+            if episode.media.transcript_url:
+                writer.write_file(
+                    episode.media.transcript_url + "index.html",
+                    transcript_template,
+                    self.context,
+                    relative_urls=relative_urls,
+                    page_name=episode.media.transcript_url.rstrip("/"),
+                    url=episode.media.transcript_url,
+                    episode=episode.entry,
+                )
+        writer.write_file(
+            SUBSCRIBE_URL + "index.html",
+            self.get_template("podcast_subscribe"),
+            self.context,
+            relative_urls=relative_urls,
+            page_name=SUBSCRIBE_URL.rstrip("/"),
+            url=SUBSCRIBE_URL,
+        )
         feed = build_feed(self.show, self.published, self._feed_image_url)
         self._write(output / FEED_PATH, feed)
         self.build.record_written(output / FEED_PATH)

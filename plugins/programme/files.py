@@ -60,6 +60,11 @@ WEB_TYPES = {
 MEDIA_TYPES = {**WEB_TYPES, **IMAGE_TYPES, **AUDIO_TYPES, **TRANSCRIPT_TYPES}
 # Published files whose type their path decides, not their suffix.
 PATH_MEDIA_TYPES = {"podcast/feed.xml": "application/rss+xml"}  # podcast apps want RSS
+# Podcasting 2.0 chapters (podcast/<slug>/chapters.json) have a type of their own.
+CHAPTERS_MEDIA_TYPE = "application/json+chapters"
+# Files that web players on other origins fetch (Podcasting 2.0 transcripts, chapters):
+# served with Access-Control-Allow-Origin: * (dev server, deploy/ configurations).
+CROSS_ORIGIN_PATHS = ("transcripts/*", "podcast/*/chapters.json")
 IMAGE_SUFFIXES = frozenset(IMAGE_TYPES)
 AUDIO_SUFFIXES = frozenset(AUDIO_TYPES)
 TRANSCRIPT_SUFFIXES = frozenset(TRANSCRIPT_TYPES)
@@ -74,6 +79,8 @@ def media_type(path) -> str:
     path = PurePosixPath(str(path).replace(os.sep, "/").lstrip("/"))
     if str(path) in PATH_MEDIA_TYPES:
         return PATH_MEDIA_TYPES[str(path)]
+    if path.name == "chapters.json" and len(path.parts) == 3 and path.parts[0] == "podcast":
+        return CHAPTERS_MEDIA_TYPE
     known = MEDIA_TYPES.get(path.suffix.lower())
     return known or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 

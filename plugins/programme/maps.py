@@ -48,9 +48,12 @@ WIDTH = 300  # viewBox width: drawn 288 px wide on a 320 px phone, so 1 unit ≈
 PAD = 12
 FONT = 13  # marker numbers, in viewBox units (site.css sets the same on .map text)
 RADIUS = 10  # markers: a 20 px disc holds a two-digit number and is easy to tap
+# Centre-to-centre distance beyond two radii: each disc's white ring (site.css, 1 unit
+# outside) and a visible gap, so that two markers never read as one (Belfort, Montbéliard).
+MARKER_GAP = 6
 
 NEARBY = 10
-SPREAD_VERSION = 1  # change with _spread_markers: discards the markers kept on disk
+SPREAD_VERSION = 2  # change with _spread_markers: discards the markers kept on disk
 MAP_KEYS = {"outline", "reference", "nearby"}
 
 
@@ -192,7 +195,7 @@ def spread_markers(
     points = tuple(tuple(p) for p in points)
     if folder is None:
         return list(_spread_markers(points, width, height))
-    key = hashlib.sha256(repr((SPREAD_VERSION, RADIUS, points, width, height)).encode())
+    key = hashlib.sha256(repr((SPREAD_VERSION, RADIUS, MARKER_GAP, points, width, height)).encode())
     stored = Path(folder) / f"{key.hexdigest()}.json"
     try:
         return [tuple(p) for p in json.loads(stored.read_text(encoding="utf-8"))]
@@ -208,7 +211,7 @@ def spread_markers(
 @functools.lru_cache(maxsize=16)
 def _spread_markers(points, width, height):
     moved = [list(p) for p in points]
-    minimum = 2 * RADIUS + 1.5
+    minimum = 2 * RADIUS + MARKER_GAP
     for _ in range(200):
         clash = False
         # Only markers in neighbouring cells of a `minimum`-sized grid can overlap: this
@@ -282,10 +285,12 @@ def _draw(drawer: MapDrawer, territories, highlight, siteurl, width, title):
     for i in shown:
         slug, href, label, body = layout.markers[i]
         current = slug == current_slug
+        # The legend holds the same links: one Tab stop per territory, not two (the
+        # marker stays a link for the mouse and for screen readers' list of links).
         parts.append(
             f'<a href="{href}" class="{"map-point is-current" if current else "map-point"}"'
             + (' aria-current="page"' if current else "")
-            + f' aria-label="{label}">{body}</a>'
+            + f' aria-label="{label}" tabindex="-1">{body}</a>'
         )
     parts.append("</svg>")
     # The legend names what the numbers stand for: long names never crowd the map.

@@ -40,7 +40,7 @@ SEARCH_URL = "recherche/"
 INDEXED_KINDS = {
     "territory": "Territoire",
     "testimonial": "Témoignage",
-    "episode": "Podcast",
+    "episode": "Épisode",
     "article": "Actualité",
 }
 

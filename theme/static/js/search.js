@@ -29,6 +29,15 @@
     pages.forEach(function (data) {
       var item = document.createElement("li");
       item.className = "search-result";
+      // What the hit is (Territoire, Témoignage, Épisode, Actualité): plugins/search's
+      // `type` filter of the page.
+      var kind = data.filters && data.filters.type && data.filters.type[0];
+      if (kind) {
+        var type = document.createElement("p");
+        type.className = "search-result-type";
+        type.textContent = kind;
+        item.appendChild(type);
+      }
       var heading = document.createElement("h2");
       var link = document.createElement("a");
       link.className = "search-result-link";
@@ -45,9 +54,21 @@
       (total > pages.length ? " (les " + pages.length + " premiers)" : "") + ".";
   }
 
+  // The address says what was searched: ?q=… can be shared, reloaded, and Back returns
+  // to it.
+  function remember(words) {
+    var params = new URLSearchParams(window.location.search);
+    if (words) { params.set("q", words); } else { params.delete("q"); }
+    var query = params.toString();
+    if (query !== window.location.search.replace(/^\?/, "")) {
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    }
+  }
+
   function run(words) {
     var id = ++latest;
     words = words.trim();
+    remember(words);
     if (!words) {
       status.textContent = "";
       list.textContent = "";

@@ -2,6 +2,33 @@
 (function () {
   "use strict";
 
+  // Header menu on narrow screens: without JavaScript "Menu" is a link to the footer's
+  // list of the same pages; here it becomes a disclosure button for the header's list.
+  var toggle = document.querySelector("a.menu-toggle[data-menu]");
+  var nav = toggle && document.getElementById(toggle.getAttribute("data-menu"));
+  if (toggle && nav) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = toggle.className;
+    button.innerHTML = toggle.innerHTML;
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", nav.id);
+    toggle.parentNode.replaceChild(button, toggle);
+    var setOpen = function (open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+    };
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  }
+
   // Territories index: filter by kind and tags. Without JavaScript the form stays
   // hidden and the page is a plain list of every territory.
   var form = document.getElementById("territory-filters");
@@ -24,8 +51,37 @@
       status.textContent = shown === 0 ? "Aucun territoire ne correspond à ces critères." :
         shown === 1 ? "1 territoire affiché." : shown + " territoires affichés.";
     };
+    // The choice lives in the address: ?kind=metropole&tag=lac&tag=tgv.
+    var remember = function () {
+      var params = new URLSearchParams(window.location.search);
+      params.delete("kind");
+      params.delete("tag");
+      Array.prototype.forEach.call(form.querySelectorAll("input:checked"), function (input) {
+        if (input.value) { params.append(input.name, input.value); }
+      });
+      var query = params.toString();
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") +
+        window.location.hash);
+    };
+    var restore = function () {
+      var params = new URLSearchParams(window.location.search);
+      var kind = params.get("kind") || "";
+      var tags = params.getAll("tag");
+      Array.prototype.forEach.call(form.querySelectorAll("input"), function (input) {
+        input.checked = input.name === "kind" ? input.value === kind : tags.indexOf(input.value) !== -1;
+      });
+      if (!form.querySelector('input[name="kind"]:checked')) {
+        form.querySelector('input[name="kind"][value=""]').checked = true;
+      }
+    };
+    restore();
     form.hidden = false;
-    form.addEventListener("change", apply);
+    if (window.location.search) { apply(); }
+    form.addEventListener("change", function () { apply(); remember(); });
+    // "Tout afficher": the browser clears the form after this event, then the list follows.
+    form.addEventListener("reset", function () {
+      window.setTimeout(function () { apply(); remember(); }, 0);
+    });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
   }
 })();
