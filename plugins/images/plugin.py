@@ -152,7 +152,7 @@ def scan_sources(run: Run) -> None:
 
 
 def _probe_key(run: Run, digest: str) -> str:
-    text = f"{pipeline.PIPELINE_VERSION}:{run.settings.max_pixels}:{digest}"
+    text = f"{pipeline.PROBE_VERSION}:{run.settings.max_pixels}:{digest}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -414,7 +414,7 @@ def picture(
     largest = fallback[-1]
     # The <img src> for browsers without srcset: the candidate nearest 1100 px.
     default = min(fallback, key=lambda d: abs(d.width - 1100))
-    if run.settings.placeholder and image.probe.kind == "photo" and image.probe.colors:
+    if run.settings.placeholder and image.probe.kind in ("photo", "gray") and image.probe.colors:
         top, bottom = image.probe.colors
         name = f"ph-{top[1:]}-{bottom[1:]}"
         run.placeholders[name] = (top, bottom)
