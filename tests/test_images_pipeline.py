@@ -328,3 +328,17 @@ def test_colour_photo_is_not_grayscale_and_a_grey_jpeg_is():
     colour = Image.open(PHOTOS / "autumn.jpg").convert("RGB").resize((400, 267))
     assert not pipeline.is_grayscale(colour)
     assert pipeline.is_grayscale(colour.convert("L").convert("RGB"))
+
+
+def test_jpeg_from_jpegli_is_progressive_srgb_and_smaller_than_libjpeg():
+    photo = Image.open(PHOTOS / "kite.jpg").convert("RGB").resize((1024, 683))
+    data = pipeline.encode(photo.copy(), "jpeg", {"jpeg": 83}, "photo")
+    decoded = Image.open(io.BytesIO(data))
+    assert decoded.format == "JPEG" and decoded.mode == "RGB"
+    assert decoded.info.get("progressive") or decoded.info.get("progression")
+    assert "icc_profile" not in decoded.info and "exif" not in decoded.info
+    plain = io.BytesIO()
+    photo.save(plain, "JPEG", quality=83, optimize=True, progressive=True)
+    assert len(data) < plain.tell()
+    grey = pipeline.encode(photo.convert("RGB"), "jpeg", {"jpeg": 83}, "gray")
+    assert Image.open(io.BytesIO(grey)).mode == "L"

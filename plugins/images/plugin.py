@@ -343,7 +343,11 @@ def _plan(run: Run, source: Source, slot: str, flatten: bool) -> list[Derivative
 
 def _quality_key(quality: dict, fmt: str, kind: str):
     if fmt == "avif":
-        return [quality["avif"], quality.get("avif_speed", 6)]
+        return [
+            quality["avif"],
+            quality.get("avif_speed", 6),
+            quality.get("avif_subsampling", "4:4:4"),
+        ]
     if fmt == "webp":
         return "lossless" if kind == "flat" else [quality["webp"], quality.get("webp_method", 4)]
     if fmt == "jpeg":
