@@ -3,6 +3,7 @@
     .venv/bin/python bench/images.py            # everything below
     .venv/bin/python bench/images.py --tune     # also sweep qualities (slow: ~5 min)
     .venv/bin/python bench/images.py --synthetic 0 --no-sharp
+    .venv/bin/python bench/images.py --equal-score   # only 4 below (~10 min on 2 cores)
 
 1. Quality and bytes: each photo of ../shared/photos resized to 1080 px, encoded by the
    pipeline (its settings) and as a plain Pillow quality-80 JPEG; SSIMULACRA2 of each
@@ -12,6 +13,10 @@
 3. sharp (libvips, the engine behind eleventy-img and Astro), where Node is available:
    the same photos, widths and qualities, same number of cores; throughput side by side.
    `npm ci --prefix bench` installs it into bench/node_modules from bench/package-lock.json.
+4. Bytes at equal SSIMULACRA2 against sharp (`--equal-score`): each photo at each width,
+   encoded by the pipeline at its settings; sharp sweeps its quality with its defaults
+   (mozjpeg for JPEG) and its bytes are interpolated (log-linear) at the score the
+   pipeline reached. Ratio < 1: we serve fewer bytes for the same visual quality.
 
 Needs the bench extra: `.venv/bin/pip install -e '.[bench]'` (ssimulacra2).
 """
@@ -21,7 +26,9 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import io
+import itertools
 import json
+import math
 import shutil
 import statistics
 import subprocess
@@ -281,6 +288,98 @@ def sharp_report(photos: list[Path], quality: dict, workers: int) -> None:
         print(f"ratio: ours takes {ours['seconds'] / theirs['seconds']:.2f}× sharp's time")
 
 
+# -- bytes at equal SSIMULACRA2 against sharp ----------------------------------------------
+SHARP_SWEEP = {
+    "avif": [35, 45, 55, 65, 75, 85],
+    "webp": [55, 65, 75, 85, 92, 97],
+    "jpeg": [55, 65, 75, 85, 92, 97],
+}
+EQUAL_WIDTHS = [640, 1024]
+
+
+def _bytes_at(curve: list[tuple[float, int]], score: float) -> float | None:
+    """Bytes a sweep needs to reach `score`, interpolated on log(bytes)."""
+    points = sorted(curve)
+    for (s1, b1), (s2, b2) in itertools.pairwise(points):
+        if s1 <= score <= s2:
+            t = (score - s1) / (s2 - s1) if s2 > s1 else 0.0
+            return math.exp(math.log(b1) + t * (math.log(b2) - math.log(b1)))
+    return None
+
+
+def measure_equal_score(args) -> list[dict]:
+    path, width, quality = Path(args[0]), args[1], args[2]
+    node = shutil.which("node")
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        reference = _reference(path, width).convert("RGB")
+        reference_path = Path(folder) / "reference.png"
+        reference.save(reference_path)
+        specs = [{"format": f, "quality": q} for f, qs in SHARP_SWEEP.items() for q in qs]
+        subprocess.run(
+            [
+                node,
+                str(ROOT / "bench" / "sharp-encode.mjs"),
+                str(reference_path),
+                folder,
+                json.dumps(specs),
+            ],
+            check=True,
+            cwd=ROOT / "bench",
+        )
+        for fmt, qualities in SHARP_SWEEP.items():
+            ours = pipeline.encode(reference.copy(), fmt, quality, "photo")
+            score = ssimulacra2(reference, ours, fmt)
+            curve = []
+            for q in qualities:
+                data = (Path(folder) / f"sharp-{fmt}-{q}.{fmt}").read_bytes()
+                curve.append((ssimulacra2(reference, data, fmt), len(data)))
+            theirs = _bytes_at(curve, score)
+            rows.append(
+                {
+                    "photo": path.name,
+                    "width": width,
+                    "format": fmt,
+                    "score": score,
+                    "ours": len(ours),
+                    "sharp": theirs,
+                }
+            )
+    return rows
+
+
+def equal_score_report(photos: list[Path], quality: dict, workers: int, widths) -> None:
+    if not shutil.which("node") or not (ROOT / "bench" / "node_modules" / "sharp").is_dir():
+        print("equal score: needs Node and `npm ci --prefix bench` (sharp); skipped.")
+        return
+    jobs = [(str(p), w, quality) for p in photos for w in widths]
+    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+        rows = [row for result in pool.map(measure_equal_score, jobs) for row in result]
+    q = quality
+    print(f"\n## Bytes at equal SSIMULACRA2 against sharp ({len(photos)} photos × {widths} px)")
+    print(
+        f"ours: avif q{q['avif']} {q.get('avif_subsampling', '4:4:4')} speed {q['avif_speed']}, "
+        f"webp q{q['webp']} method {q['webp_method']}, jpeg q{q['jpeg']} (jpegli + mozjpeg "
+        "lossless optimisation); sharp: its defaults, mozjpeg; ratio = our bytes ÷ sharp's "
+        "bytes for our score"
+    )
+    for fmt in SHARP_SWEEP:
+        mine = [r for r in rows if r["format"] == fmt and r["sharp"]]
+        ratios = sorted(r["ours"] / r["sharp"] for r in mine)
+        if not ratios:
+            print(f"{fmt:>5}: our scores are outside sharp's sweep; widen SHARP_SWEEP")
+            continue
+        worst = max(mine, key=lambda r: r["ours"] / r["sharp"])
+        outside = sum(1 for r in rows if r["format"] == fmt and not r["sharp"])
+        print(
+            f"{fmt:>5}: median ×{statistics.median(ratios):.2f} sharp's bytes "
+            f"(best ×{ratios[0]:.2f}, worst ×{ratios[-1]:.2f}: {worst['photo']} at "
+            f"{worst['width']} px); mean score "
+            f"{statistics.mean(r['score'] for r in mine):.1f}"
+            + (f"; {outside} outside sharp's sweep" if outside else "")
+        )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", default=str(PHOTOS))
@@ -288,11 +387,19 @@ def main(argv=None) -> int:
     parser.add_argument("--synthetic", type=int, default=40, help="synthetic images (0: none)")
     parser.add_argument("--no-sharp", action="store_true")
     parser.add_argument("--no-quality", action="store_true")
+    parser.add_argument(
+        "--equal-score", action="store_true", help="only bytes at equal SSIMULACRA2 vs sharp"
+    )
+    parser.add_argument("--widths", default=",".join(map(str, EQUAL_WIDTHS)))
     args = parser.parse_args(argv)
     photos = sorted(Path(args.photos).glob("*.jpg"))
     settings = config.resolve({"PATH": str(ROOT / "content")})
     workers = settings.workers
     print(f"{len(photos)} photos from {args.photos}; {workers} cores; Pillow {Image.__version__}")
+    if args.equal_score:
+        widths = [int(w) for w in args.widths.split(",")]
+        equal_score_report(photos, settings.quality, workers, widths)
+        return 0
     if not args.no_quality:
         quality_report(photos, settings.quality, args.tune, workers)
     print("\n## Site build (fresh cache, then the same build again)")

@@ -10,7 +10,7 @@ sharp.cache(false);
 const formats = {
   avif: (p) => p.avif({ quality: quality.avif, effort: 9 - quality.avif_speed }), // aom speed = 9 - effort
   webp: (p) => p.webp({ quality: quality.webp, effort: quality.webp_method }),
-  jpg: (p) => p.jpeg({ quality: quality.jpeg, progressive: true, mozjpeg: false, optimiseCoding: true }),
+  jpg: (p) => p.jpeg({ quality: quality.jpeg, mozjpeg: true }), // as eleventy-img and Astro use it
 };
 const jobs = [];
 for (const photo of photos) for (const width of widths) jobs.push({ photo, width });

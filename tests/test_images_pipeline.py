@@ -270,3 +270,75 @@ def test_svg_passes_through_with_its_size(tmp_path):
     broken = tmp_path / "casse.svg"
     broken.write_text("<svg")
     expect_problem(broken, "n’est pas un fichier SVG valide")
+
+
+PHOTOS = Path(__file__).resolve().parent.parent.parent / "shared" / "photos"
+
+
+def _drawing() -> Image.Image:
+    """A chart-like illustration: flat colours, lines and antialiased text."""
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("RGB", (900, 600), "#f4efe6")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 48)
+    draw.rectangle((60, 60, 420, 300), fill="#7a1f3d")
+    draw.ellipse((480, 140, 820, 480), fill="#0b5a6b")
+    draw.text((80, 420), "Venez vivre : 12 000 inscrits", font=font, fill="#222222")
+    for i in range(8):
+        draw.line((0, i * 75, 900, 600 - i * 75), fill="#333333", width=3)
+    return image
+
+
+@pytest.mark.parametrize("name", ["kite.jpg", "path.jpg", "eveningglow.jpg"])
+def test_black_and_white_photo_in_png_is_a_photo(tmp_path, name):
+    """A 16-bit greyscale PNG photograph (an archive scan) has at most 256 colours once
+    8-bit, and used to be served as a lossless drawing (238 KB WebP, 359 KB PNG and no
+    AVIF): it is a photo, encoded with one channel."""
+    photo = Image.open(PHOTOS / name).convert("L").resize((1104, 736))
+    path = tmp_path / "archive.png"
+    wide = photo.point(lambda v: v * 257, mode="I").convert("I;16")
+    wide.save(path)
+    assert Image.open(path).mode.startswith("I")
+    probe = pipeline.probe(path, 10**8)
+    assert probe.kind == "gray"
+    assert pipeline.formats_for(probe.kind, ["avif", "webp", "jpeg"]) == ["avif", "webp", "jpeg"]
+    outputs = run(path, tmp_path, width=1104)
+    assert outputs["avif"].mode == "L" and outputs["jpeg"].mode == "L"
+    sizes = {
+        fmt: (tmp_path / f"out-1104.{pipeline.EXTENSIONS[fmt]}").stat().st_size for fmt in outputs
+    }
+    lossless = io.BytesIO()
+    photo.save(lossless, "WEBP", lossless=True)
+    assert sizes["avif"] < lossless.tell() / 4, sizes  # what a photo should weigh
+
+
+def test_colour_photo_saved_as_png_is_a_photo_and_a_drawing_is_flat(tmp_path):
+    photo = tmp_path / "photo.png"
+    Image.open(PHOTOS / "bythewater.jpg").convert("RGB").resize((1000, 667)).save(photo)
+    assert pipeline.probe(photo, 10**8).kind == "photo"
+    drawing = tmp_path / "chart.png"
+    _drawing().save(drawing)
+    assert pipeline.probe(drawing, 10**8).kind == "flat"
+    # Lossless serves the drawing better: smaller than lossy at a usual quality.
+    assert pipeline.looks_like_graphic(_drawing())
+
+
+def test_colour_photo_is_not_grayscale_and_a_grey_jpeg_is():
+    colour = Image.open(PHOTOS / "autumn.jpg").convert("RGB").resize((400, 267))
+    assert not pipeline.is_grayscale(colour)
+    assert pipeline.is_grayscale(colour.convert("L").convert("RGB"))
+
+
+def test_jpeg_from_jpegli_is_progressive_srgb_and_smaller_than_libjpeg():
+    photo = Image.open(PHOTOS / "kite.jpg").convert("RGB").resize((1024, 683))
+    data = pipeline.encode(photo.copy(), "jpeg", {"jpeg": 83}, "photo")
+    decoded = Image.open(io.BytesIO(data))
+    assert decoded.format == "JPEG" and decoded.mode == "RGB"
+    assert decoded.info.get("progressive") or decoded.info.get("progression")
+    assert "icc_profile" not in decoded.info and "exif" not in decoded.info
+    plain = io.BytesIO()
+    photo.save(plain, "JPEG", quality=83, optimize=True, progressive=True)
+    assert len(data) < plain.tell()
+    grey = pipeline.encode(photo.convert("RGB"), "jpeg", {"jpeg": 83}, "gray")
+    assert Image.open(io.BytesIO(grey)).mode == "L"

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def probe_key(run, digest: str) -> str:
-    text = f"{pipeline.PIPELINE_VERSION}:{run.settings.max_pixels}:{digest}"
+    text = f"{pipeline.PROBE_VERSION}:{run.settings.max_pixels}:{digest}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -52,7 +52,17 @@ DEFAULTS = {
     # about as good as a quality-80 JPEG (docs/images.md, bench/images.py --tune).
     # avif_speed: libaom's speed, 0 (smallest, slowest) to 10; 6 is ~5× slower than 8
     # for files ~8 % smaller (pelicanconf.py uses 8 for development builds).
-    "quality": {"avif": 66, "webp": 84, "jpeg": 80, "avif_speed": 6, "webp_method": 4},
+    # AVIF in 4:4:4 (full-resolution colour) and JPEG from jpegli, losslessly
+    # re-optimised by mozjpeg, are smaller than 4:2:0 AVIF and libjpeg at the same
+    # SSIMULACRA2 (docs/images.md, bench/images.py --equal-score).
+    "quality": {
+        "avif": 64,
+        "avif_subsampling": "4:4:4",
+        "webp": 84,
+        "jpeg": 83,
+        "avif_speed": 6,
+        "webp_method": 4,
+    },
     # Sources above this many pixels are refused before decoding (decompression bombs).
     "max_pixels": 50_000_000,
     "cache_dir": None,  # default: .cache/images beside the content folder
@@ -115,6 +125,11 @@ def resolve(settings: dict) -> ImageSettings:
         value = data["quality"].get(name)
         if not isinstance(value, int) or not 1 <= value <= 100:
             raise SettingsError(f"IMAGES['quality']['{name}'] = {value!r}: expected 1 to 100.")
+    if data["quality"].get("avif_subsampling", "4:4:4") not in ("4:4:4", "4:2:0"):
+        raise SettingsError(
+            f"IMAGES['quality']['avif_subsampling'] = {data['quality']['avif_subsampling']!r}: "
+            "expected '4:4:4' or '4:2:0'."
+        )
     for name, slot in data["slots"].items():
         if not slot.get("widths") or not slot.get("sizes"):
             raise SettingsError(f"IMAGES['slots']['{name}'] needs `widths` and `sizes`.")

@@ -139,7 +139,11 @@ def _plan(run: Run, source: Source, slot: str, flatten: bool) -> list[Derivative
 
 def _quality_key(quality: dict, fmt: str, kind: str):
     if fmt == "avif":
-        return [quality["avif"], quality.get("avif_speed", 6)]
+        return [
+            quality["avif"],
+            quality.get("avif_speed", 6),
+            quality.get("avif_subsampling", "4:4:4"),
+        ]
     if fmt == "webp":
         return "lossless" if kind == "flat" else [quality["webp"], quality.get("webp_method", 4)]
     if fmt == "jpeg":
@@ -216,7 +220,7 @@ def _picture(
     largest = fallback[-1]
     # The <img src> for browsers without srcset: the candidate nearest 1100 px.
     default = min(fallback, key=lambda d: abs(d.width - 1100))
-    if run.settings.placeholder and image.probe.kind == "photo" and image.probe.colors:
+    if run.settings.placeholder and image.probe.kind in ("photo", "gray") and image.probe.colors:
         top, bottom = image.probe.colors
         name = f"ph-{top[1:]}-{bottom[1:]}"
         run.placeholders[name] = (top, bottom)
