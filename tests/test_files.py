@@ -42,7 +42,9 @@ def test_link_or_copy_copies_across_file_systems(tmp_path, monkeypatch):
         ("theme/js/site.0123456789.js", "text/javascript; charset=utf-8"),
         ("podcast/feed.xml", "application/rss+xml; charset=utf-8"),
         ("sitemap.xml", "application/xml; charset=utf-8"),
-        ("podcast/episode/chapters.json", "application/json"),
+        ("podcast/episode/chapters.json", "application/json+chapters"),  # Podcasting 2.0
+        ("inscription/territoires.json", "application/json"),
+        ("evenements/calendrier.ics", "text/calendar; charset=utf-8"),
         ("transcripts/episode.vtt", "text/vtt; charset=utf-8"),
         ("transcripts/episode.srt", "application/x-subrip"),
         ("audio/episode.MP3", "audio/mpeg"),

@@ -112,6 +112,8 @@ def read_ledger(content_path: Path) -> list[LedgerEntry]:
 
 def write_ledger(content_path: Path, entries: list[LedgerEntry]) -> None:
     path = content_path / LEDGER
+    if not entries and not path.is_file():
+        return  # a programme without events gets no ledger (and no evenements/ folder)
     ordered = sorted(entries, key=lambda e: (e.file, e.uid))
     data = {
         "events": [
