@@ -404,3 +404,15 @@ def test_an_event_that_ended_cannot_be_chosen(registration_site, browser):
     assert page.locator("#evenement-aucun").is_checked()
     assert page.locator("#evenement-week-end-alpha").is_enabled()
     page.close()
+
+
+def test_an_event_page_draws_its_place_on_the_sites_own_map(site):
+    page = html(site, "evenements/week-end-alpha/index.html")
+    section = page.select_one("#event-map-heading").find_parent("section")
+    svg = section.select_one("svg.map")
+    assert svg is not None and svg.find("title").get_text() == "Carte : Maison du lac"
+    current = section.select('a[aria-current="page"]')
+    assert [a["href"] for a in current] == ["/evenements/week-end-alpha/"] * len(current)
+    assert not section.select("img, iframe")  # no tiles, nothing from elsewhere
+    webinar = html(site, "evenements/webinaire/index.html")
+    assert webinar.select_one("#event-map-heading") is None  # online: no map

@@ -122,10 +122,10 @@ def test_podcast_pages_show_what_listeners_need(demo_site):
     transcript = (demo_site / EPISODE.strip("/") / "transcription" / "index.html").read_text(
         encoding="utf-8"
     )
-    assert '<strong class="speaker">Claire Moreau :</strong>' in transcript
+    assert '<strong class="speaker">Claire Moreau\u00a0:</strong>' in transcript
     assert f'href="{EPISODE}"' in transcript
     assert 'Durée</dt><dd><time datetime="PT1M23S">1 min 23 s</time>' in episode
-    assert '<strong class="speaker">Claire Moreau :</strong>' in episode  # transcript
+    assert '<strong class="speaker">Claire Moreau\u00a0:</strong>' in episode  # transcript
     assert "Camille Roussel</span>, chargée d’accueil de Dijon Métropole" in episode
     assert 'href="/territoires/dijon-metropole/"' in episode
     assert 'rel="next"' in episode and 'rel="prev"' not in episode  # the first episode

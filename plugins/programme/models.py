@@ -462,6 +462,16 @@ class Place:
     location: Location
 
 
+@dataclass(frozen=True)
+class MapPoint:
+    """A place drawn on the site's own map like a territory (an event's venue)."""
+
+    slug: str
+    title: str
+    url: str
+    location: Location
+
+
 @dataclass
 class Event(Entry):
     """content/evenements/<slug>.md: a discovery weekend, a fair stand, a webinar…"""
@@ -509,6 +519,12 @@ class Event(Entry):
         if not self.upcoming or self.full:
             return None
         return f"{INDEX_URLS['signup']}?{urlencode({'evenement': self.slug})}"
+
+    @property
+    def map_point(self) -> MapPoint | None:
+        if self.place is None:
+            return None
+        return MapPoint(self.slug, self.place.name, self.url, self.place.location)
 
     @property
     def ics_url(self) -> str:
