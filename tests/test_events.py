@@ -410,7 +410,7 @@ def test_an_event_page_draws_its_place_on_the_sites_own_map(site):
     page = html(site, "evenements/week-end-alpha/index.html")
     section = page.select_one("#event-map-heading").find_parent("section")
     svg = section.select_one("svg.map")
-    assert svg is not None and svg.find("title").get_text() == "Carte : Maison du lac"
+    assert svg is not None and svg.find("title").get_text() == "Carte\u00a0: Maison du lac"
     current = section.select('a[aria-current="page"]')
     assert [a["href"] for a in current] == ["/evenements/week-end-alpha/"] * len(current)
     assert not section.select("img, iframe")  # no tiles, nothing from elsewhere
