@@ -336,7 +336,7 @@ def test_the_campaign_reaches_the_endpoint_two_pages_after_the_poster(page, site
     page.locator('main a[href^="/temoignages/karim"]').first.click()
     page.wait_for_url("**/temoignages/karim-ingenieur-a-besancon/?utm_source=affiche*")
     assert_nothing_stored(page)
-    page.locator(".nav-cta a").click()
+    page.locator("a.header-cta").click()
     page.wait_for_url("**/inscription/?utm_source=affiche*")
     assert_nothing_stored(page)
     fill_form(page, "campagne@exemple.fr")
@@ -508,7 +508,7 @@ def test_a_web_to_lead_form_gets_a_plain_post_after_the_browser_checks(browser, 
     page = context.new_page()
     try:
         page.goto(web_to_lead_site.url + LANDING)
-        page.locator(".nav-cta a").click()
+        page.locator("a.header-cta").click()
         page.wait_for_url("**/inscription/?utm_source=affiche*")
         send(page)  # empty: caught in the browser, nothing sent
         expect(page.locator("#error-summary")).to_be_visible()
