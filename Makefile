@@ -71,7 +71,7 @@ bench-stats: $(STAMP)
 test: $(STAMP) $(NPM_TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 ## Lighthouse (mobile) on key pages and a page-weight report; fails when a budget is missed.
 audit: $(STAMP) $(NPM_ALL)

@@ -5,6 +5,7 @@ first-receiver SQLite file; the row-by-row retry of a failing batch."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import sqlite3
 from datetime import date
@@ -151,7 +152,10 @@ def test_a_failing_batch_is_retried_row_by_row(tmp_path):
         finally:
             writer.close()
 
-    results = asyncio.run(burst())
+    # In a thread of its own: the session's Playwright browser (sync API) keeps an event
+    # loop running in the main thread, where asyncio.run() refuses to start another.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        results = pool.submit(asyncio.run, burst()).result()
     assert isinstance(results[2], Exception)
     assert all(isinstance(r, str) for i, r in enumerate(results) if i != 2)
     with database.connect() as connection:

@@ -435,6 +435,7 @@ def test_signups_from_the_receivers_database_and_endpoint(
     demo_site, demo_logs, tmp_path, monkeypatch
 ):
     import asyncio
+    import concurrent.futures
 
     from venez_vivre.receiver.contract import Signup
     from venez_vivre.receiver.db import Database
@@ -465,7 +466,10 @@ def test_signups_from_the_receivers_database_and_endpoint(
         finally:
             store.close()
 
-    asyncio.run(add_all())
+    # In a thread of its own: the session's Playwright browser (sync API) keeps an event
+    # loop running in the main thread, where asyncio.run() refuses to start another.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, add_all()).result()
     measured = measure(
         [f"{demo_logs}/*"],
         demo_site,

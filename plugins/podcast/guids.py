@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from venez_vivre.programme.files import write_atomic
 
 LEDGER = "podcast/guids.yml"  # relative to content/
 HEADER = (
@@ -79,7 +80,7 @@ def write_ledger(content_path: Path, entries: list[LedgerEntry]) -> bool:
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_atomic(path, text.encode("utf-8"))  # builds running at once read a whole file
     return True
 
 

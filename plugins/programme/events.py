@@ -28,6 +28,7 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from .brand import brand_data
+from .files import write_atomic
 from .labels import Labels
 from .models import EVENTS_CALENDAR_URL, Event
 from .text import PARIS, parse_date
@@ -133,7 +134,7 @@ def write_ledger(content_path: Path, entries: list[LedgerEntry]) -> None:
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_atomic(path, text.encode("utf-8"))  # builds running at once read a whole file
 
 
 def _domain(settings) -> str:
