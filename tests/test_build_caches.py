@@ -183,13 +183,22 @@ def test_the_command_line_says_when_the_site_is_already_up_to_date(settled, tmp_
     settings = settings_file(tmp_path, content)
     command = [sys.executable, "-m", "venez_vivre.tools.build", "--settings", str(settings)]
     command += ["--output", str(output), "--status", str(tmp_path / "status.json")]
-    outputs = [
-        subprocess.run(command + extra, capture_output=True, encoding="utf-8", check=True).stdout
-        for extra in ([], [], ["--force"])
-    ]
+    # Run as a person would from a shell (`make test` sets MAKELEVEL for its children,
+    # and under make the hint is « make html FORCE=1 »), then as `make html` runs it.
+    shell = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS")}
+
+    def run(extra, env):
+        done = subprocess.run(
+            command + extra, capture_output=True, encoding="utf-8", check=True, env=env
+        )
+        return done.stdout
+
+    outputs = [run(extra, shell) for extra in ([], [], ["--force"])]
     assert "Site construit" in outputs[0]
     assert "Site à jour" in outputs[1] and "--force" in outputs[1]
     assert "Site construit" in outputs[2]
+    under_make = run([], {**shell, "MAKELEVEL": "1"})
+    assert "Site à jour" in under_make and "make html FORCE=1" in under_make
 
 
 # -- results kept per file (audio durations, transcripts) ------------------------------------
