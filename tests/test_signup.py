@@ -167,3 +167,22 @@ def test_a_wrong_signup_setting_stops_the_build(tmp_path, signup, expected):
     result = build_site(ROOT / "pelicanconf.py", tmp_path / "output", SIGNUP=signup)
     assert not result["ok"]
     assert "SIGNUP" in result["report"] and expected in result["report"]
+
+
+def test_the_privacy_page_states_the_receivers_retention_period(demo_site, tmp_path):
+    page = (demo_site / "donnees-personnelles" / "index.html").read_text(encoding="utf-8")
+    words = contract.retention_words(contract.RETENTION_YEARS)  # what `purge` deletes after
+    assert words == "trois ans"
+    assert f"conservées {words} après" in page and "[[" not in page
+    # A programme that keeps sign-ups two years says so on its page, from the same setting.
+    from tiny_site import tiny_settings, write_tiny_programme
+
+    content = write_tiny_programme(tmp_path / "content")
+    (content / "pages" / "donnees-personnelles.md").write_text(
+        "---\ntitle: Données personnelles\n---\n\nConservées [[durée de conservation]].\n",
+        encoding="utf-8",
+    )
+    settings = {**tiny_settings(content), "SIGNUP": {"retention_years": 2}}
+    assert build_site(ROOT / "pelicanconf.py", tmp_path / "out", **settings)["ok"]
+    page = (tmp_path / "out" / "donnees-personnelles" / "index.html").read_text(encoding="utf-8")
+    assert "Conservées deux ans." in page

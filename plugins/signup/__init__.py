@@ -47,7 +47,13 @@ DEFAULTS = {
     "extra_fields": {},
     # "… vous appellera sous N jours ouvrés", shown after a sign-up.
     "callback_days": 3,
+    # Years sign-ups are kept after the last contact: the receiver's `purge` default
+    # (contract.RETENTION_YEARS); pages say it where they write RETENTION_MARKER.
+    "retention_years": contract.RETENTION_YEARS,
 }
+# Written in a page (the "données personnelles" page), replaced by the retention period
+# in words ("trois ans"), so that what the site promises is what the receiver purges.
+RETENTION_MARKER = "[[durée de conservation]]"
 ENCODINGS = ("form", "json")
 # Every field the form sends, by its contract name (receiver/contract.py).
 FORM_FIELDS = (
@@ -155,6 +161,11 @@ def signup_config(settings: dict) -> tuple[dict, list[ContentError]]:
         errors.append(
             error("extra_fields", f"« {name} » est déjà le nom d’un champ du formulaire."),
         )
+    years = config["retention_years"]
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 10:
+        errors.append(
+            error("retention_years", f"« {years} » : attendu un nombre entier de 1 à 10.")
+        )
     days = config["callback_days"]
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 30:
         errors.append(error("callback_days", f"« {days} » : attendu un nombre entier de 1 à 30."))
@@ -256,6 +267,21 @@ def get_generators(pelican):
     return SignupGenerator
 
 
+def say_retention(path, context=None) -> None:
+    """The retention period, in words, where a page wrote RETENTION_MARKER."""
+    if not str(path).endswith(".html") or context is None:
+        return
+    page = Path(path)
+    html = page.read_text(encoding="utf-8")
+    if RETENTION_MARKER not in html:
+        return
+    years = signup_config(context)[0]["retention_years"]
+    page.write_text(
+        html.replace(RETENTION_MARKER, contract.retention_words(years)), encoding="utf-8"
+    )
+
+
 def register():
     signals.initialized.connect(initialise)
+    signals.content_written.connect(say_retention)
     signals.get_generators.connect(get_generators)
