@@ -143,6 +143,13 @@ def read_common(fm: FrontMatter) -> dict:
     return {"title": fm.text("title", french="Titre")}
 
 
+def _coordinates(fm: FrontMatter, block: dict, label: str) -> Location | None:
+    """`lat` and `lon` of a block (a territory's location, an event's place), in degrees."""
+    lat = fm.number("lat", True, -90, 90, data=block, label=f"{label}.lat", french="Latitude")
+    lon = fm.number("lon", True, -180, 180, data=block, label=f"{label}.lon", french="Longitude")
+    return Location(lat, lon) if lat is not None and lon is not None else None
+
+
 def read_territory(fm: FrontMatter, base: dict, territories: dict | None = None) -> Territory:
     location = None
     block = fm.mapping(
@@ -152,12 +159,7 @@ def read_territory(fm: FrontMatter, base: dict, territories: dict | None = None)
         hint="Latitude et longitude en degrés décimaux, par exemple 47.32 et 5.04.",
     )
     if block is not None:
-        lat = fm.number("lat", True, -90, 90, data=block, label="location.lat", french="Latitude")
-        lon = fm.number(
-            "lon", True, -180, 180, data=block, label="location.lon", french="Longitude"
-        )
-        if lat is not None and lon is not None:
-            location = Location(lat, lon)
+        location = _coordinates(fm, block, "location")
 
     officer = None
     block = fm.mapping(
@@ -503,10 +505,9 @@ def read_event(fm: FrontMatter, base: dict, territories: dict) -> Event:
             french="Adresse",
             hint="Rue, code postal et ville : 6 boulevard Basdevant, 58230 Saint-Brisson.",
         )
-        lat = fm.number("lat", True, -90, 90, data=block, label="place.lat", french="Latitude")
-        lon = fm.number("lon", True, -180, 180, data=block, label="place.lon", french="Longitude")
-        if name and address and lat is not None and lon is not None:
-            place = Place(name, address, Location(lat, lon))
+        location = _coordinates(fm, block, "place")
+        if name and address and location is not None:
+            place = Place(name, address, location)
     online_url = fm.text(
         "online_url",
         required=online,
