@@ -39,9 +39,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 DEMO = ROOT / "content"
 PYTHON = sys.executable
-# The demo's size (content/): what "10x" multiplies.
-DEMO_COUNTS = {"territories": 11, "testimonials": 10, "episodes": 3, "news": 4, "campaigns": 2}
-DEMO_IMAGES = 10
+# One real programme (the region of the README: about ten territories, two hundred
+# testimonials collected over the years, a podcast of thirty episodes, fifty news a
+# year): what "10x" multiplies. At 10x: 100 territories, 2,000 testimonials, 300
+# episodes, 500 news (issue 17's shape).
+PROGRAMME_COUNTS = {
+    "territories": 10,
+    "testimonials": 200,
+    "episodes": 30,
+    "news": 50,
+    "campaigns": 2,
+}
+# Distinct photos: ten per programme, at most 100. Every territory has a hero and every
+# other testimonial a portrait, drawn from this pool; encoding them is what a cold
+# build spends its time on (bench/images.py measures the encoders themselves).
+IMAGES_PER_PROGRAMME = 10
+MAX_IMAGES = 100
 WORDS = (  # noqa: SIM905 — one readable block of words
     "lac forêt gare TGV télétravail école crèche marché vignoble montagne rivière atelier "
     "coworking hôpital université quartier maison jardin vélo tramway citadelle musée "
@@ -102,9 +115,9 @@ def generate(base: Path, scale: int) -> dict:
     """The same programme three ways: content/ (ours), plain/ (Pelican's own metadata
     syntax), hugo/ (YAML front matter, which Hugo reads natively)."""
     rng = random.Random(scale)
-    counts = {kind: n * scale for kind, n in DEMO_COUNTS.items()}
+    counts = {kind: n * scale for kind, n in PROGRAMME_COUNTS.items()}
     content = base / "content"
-    images = make_images(base / "image-sources", DEMO_IMAGES * scale)
+    images = make_images(base / "image-sources", min(IMAGES_PER_PROGRAMME * scale, MAX_IMAGES))
     shutil.copytree(base / "image-sources", content / "images", dirs_exist_ok=True)
     for relative in {"data/chiffres.yml", *content_files_named_in_settings(DEMO)}:
         if (DEMO / relative).is_file():
@@ -207,7 +220,21 @@ def generate(base: Path, scale: int) -> dict:
 
     write_plain(base / "plain", documents)
     write_hugo(base / "hugo", documents)
+    campaign_slugs = [f"campagne-{i:04d}" for i in range(counts["campaigns"])]
+    prune(base, documents, campaign_slugs)
     return {**counts, "images": len(images), "markdown files": len(documents) + counts["campaigns"]}
+
+
+def prune(base: Path, documents, campaign_slugs) -> None:
+    """Remove the Markdown a kept workspace holds from another shape or scale."""
+    wanted = {(kind, slug) for kind, slug, *_ in documents}
+    wanted |= {("campagnes", slug) for slug in campaign_slugs}
+    kinds = {kind for kind, _ in wanted}
+    for root in (base / "content", base / "plain" / "content", base / "hugo" / "content"):
+        for kind in kinds:
+            for page in (root / kind).glob("*.md"):
+                if (kind, page.stem) not in wanted:
+                    page.unlink()
 
 
 def write_plain(plain: Path, documents) -> None:

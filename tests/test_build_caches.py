@@ -115,12 +115,12 @@ def settled(tmp_path):
     settings = tiny_settings(content)
     output = tmp_path / "output"
 
-    def build(force=False, **extra):
+    def build(force=False, full=False, **extra):
         from venez_vivre.tools.build import build as build_once
 
         return build_once(
             ROOT / "pelicanconf.py", output, overrides={**settings, **extra}, quiet=True,
-            force=force,
+            force=force, full=full,
         )  # fmt: skip
 
     return content, output, build
@@ -135,7 +135,10 @@ def test_a_build_with_unchanged_inputs_leaves_the_site_as_it_is(settled):
     again = build()
     assert again["ok"] and again["skipped"]
     assert page.stat().st_mtime_ns == written
-    assert not build(force=True)["skipped"]  # --force
+    forced = build(force=True)  # --force: built again, its unchanged pages reused
+    assert not forced["skipped"] and forced["figures"]["render"]["reused"] > 10
+    assert page.stat().st_mtime_ns == written
+    assert not build(force=True, full=True)["skipped"]  # --full: every page rendered
     assert page.stat().st_mtime_ns != written
 
 

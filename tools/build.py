@@ -62,16 +62,29 @@ def build(
     quiet: bool = False,
     force: bool = True,
     record: bool = True,
+    full: bool = False,
+    index_later: bool = False,
 ) -> dict:
     """Build once; return {"ok": bool, "errors": [str], "seconds": float, "skipped":
     bool}. force=False: skip the build when the inputs are those of `output`'s build.
-    record=False: leave no input record (a throw-away output, such as publish's)."""
+    record=False: leave no input record (a throw-away output, such as publish's).
+    full=True: render every page (otherwise pages whose inputs did not change are
+    linked from `output`, see venez_vivre.programme.incremental).
+    index_later=True: do not wait for the search index (the development server runs
+    `python -m venez_vivre.search` on the output once it is served)."""
     settings_file = Path(settings_file).resolve()
 
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(output.with_name(f".{output.name}.lock")):
-        return _build(settings_file, output, overrides, quiet, force, record)
+        overrides = dict(overrides or {})
+        if not record:  # a throw-away output (publish): rendered whole, nothing kept
+            overrides["INCREMENTAL"] = False
+        else:
+            if full:  # every page rendered, and recorded for the next build
+                overrides["INCREMENTAL"] = "record"
+            overrides.setdefault("INCREMENTAL_PREVIOUS", str(output))
+        return _build(settings_file, output, overrides, quiet, force, record, index_later)
 
 
 @contextmanager
@@ -100,7 +113,13 @@ def _exclusive(lock: Path):
 
 
 def _build(
-    settings_file: Path, output: Path, overrides, quiet: bool, force: bool, keep_record: bool
+    settings_file: Path,
+    output: Path,
+    overrides,
+    quiet: bool,
+    force: bool,
+    keep_record: bool,
+    index_later: bool = False,
 ) -> dict:
     from pelican import Pelican
     from pelican.settings import read_settings
@@ -120,6 +139,7 @@ def _build(
         settings = read_settings(
             str(settings_file), override={**(overrides or {}), "OUTPUT_PATH": str(staging)}
         )
+        settings["SEARCH_INDEX_LATER"] = index_later  # what a page shows does not depend on it
         digest, newest = input_digest(settings_file, settings)
         if not force and _recorded(record, output) == digest:
             return {"ok": True, "errors": [], "seconds": _since(started), "skipped": True}
@@ -228,7 +248,9 @@ def input_digest(settings_file: Path, settings: dict) -> tuple[str, int]:
 
     digest = hashlib.sha256(f"inputs {INPUTS_FORMAT}\n{sys.version}\n".encode())
     digest.update("\n".join(_installed_packages()).encode())
-    digest.update(settings_text(settings, {"OUTPUT_PATH"}).encode())
+    digest.update(
+        settings_text(settings, {"OUTPUT_PATH", "INCREMENTAL", "SEARCH_INDEX_LATER"}).encode()
+    )
     folders = [
         settings["PATH"],
         settings["THEME"],
@@ -269,8 +291,25 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--force", action="store_true", help="rebuild even if no input changed since the last build"
     )
+    parser.add_argument(
+        "--index-later",
+        action="store_true",
+        help="do not index the site for search (python -m venez_vivre.search does it)",
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="render every page again (implies --force; otherwise unchanged pages are reused)",
+    )
     args = parser.parse_args(argv)
-    result = build(args.settings, args.output, quiet=args.quiet, force=args.force)
+    result = build(
+        args.settings,
+        args.output,
+        quiet=args.quiet,
+        force=args.force or args.full,
+        full=args.full,
+        index_later=args.index_later,
+    )
     result["finished"] = time.time()
     status = Path(args.status)
     status.parent.mkdir(parents=True, exist_ok=True)

@@ -113,6 +113,7 @@ def run_build(settings: str, output: str, status_file: Path) -> bool:
             "--status",
             str(status_file),
             "--quiet",
+            "--index-later",  # the preview does not wait for the search index
         ],
         cwd=ROOT,
     )
@@ -125,6 +126,34 @@ def run_build(settings: str, output: str, status_file: Path) -> bool:
     else:
         print(f"[{stamp}] échec : le site précédent reste en ligne.", flush=True)
     return done.returncode == 0
+
+
+class SearchIndexer:
+    """Pagefind over the served output, in the background, after each build: the
+    preview never waits for the search index (the build carries the previous index
+    over meanwhile). A build arriving while indexing stops the indexing under way."""
+
+    def __init__(self, settings: str, output: Path) -> None:
+        self.command = [
+            sys.executable,
+            "-m",
+            "venez_vivre.search",
+            "--settings",
+            settings,
+            "--output",
+            str(output),
+        ]
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.stop()
+        self.process = subprocess.Popen(self.command, cwd=ROOT)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
 
 
 def watched_paths(settings_file: str) -> list[Path]:
@@ -203,8 +232,10 @@ def main(argv=None) -> int:
 
     status_file = ROOT / ".build" / "serve-status.json"
     output = (ROOT / args.output).resolve()
+    indexer = SearchIndexer(args.settings, output)
     run_build(args.settings, str(output), status_file)
     output.mkdir(parents=True, exist_ok=True)
+    indexer.start()
 
     cms = start_cms_backend(args.host, args.cms_port, args.settings)
     cms_backend = f"http://{args.host}:{args.cms_port}/api/v1" if cms else None
@@ -236,10 +267,15 @@ def main(argv=None) -> int:
         ):
             if changes or not caught_up:
                 caught_up = True
-                run_build(args.settings, str(output), status_file)
+                indexer.stop()
+                if run_build(args.settings, str(output), status_file) and (
+                    changes or not (output / "pagefind").is_dir()
+                ):
+                    indexer.start()
     except KeyboardInterrupt:
         pass
     finally:
+        indexer.stop()
         server.stop()
         for process in (receiver, cms):
             if process:

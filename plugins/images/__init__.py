@@ -34,10 +34,15 @@ def jpeg_url(build, src: str, width: int) -> str:
 
 
 def initialised(pelican) -> None:
-    from .config import resolve
-    from .markup import picture, template_image_url
+    from venez_vivre.programme import programme
 
-    resolve(pelican.settings)  # a wrong IMAGES setting stops Pelican when it starts
+    from .config import resolve
+    from .markup import picture, replay, template_image_url
+
+    resolve(pelican.settings)
+    programme(pelican.settings).effect_handlers["images"] = (
+        replay  # a wrong IMAGES setting stops Pelican when it starts
+    )
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(
         picture=picture, image_url=template_image_url
     )

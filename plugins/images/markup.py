@@ -86,6 +86,8 @@ def plan(run: Run, source: Source, slot: str, flatten: bool = False) -> list[Der
     """Every derivative of `source` for `slot`, registered for the end of the build.
     Planned once per build: a hero is drawn on its page and on several lists."""
     memo = (source.relative, source.digest, slot, flatten)
+    # A page reused from the previous output plans the same derivatives again.
+    run.build.render.effect("images", ("plan", source.relative, slot, flatten))
     if memo not in run.plans:
         run.plans[memo] = _plan(run, source, slot, flatten)
     return run.plans[memo]
@@ -137,6 +139,41 @@ def _plan(run: Run, source: Source, slot: str, flatten: bool) -> list[Derivative
     return derivatives
 
 
+def url_slot(run: Run, width) -> str:
+    """The slot of `image_url(src, width)`: one width, made on first use."""
+    slot = f"url-{int(width)}"
+    if slot not in run.settings.slots:
+        run.settings.slots[slot] = {"widths": [int(width)], "sizes": f"{int(width)}px"}
+    return slot
+
+
+def replay(build, payload) -> None:
+    """What rendering a page planned, for a page reused from the previous output
+    (programme.incremental): the same derivatives wanted, the same placeholders."""
+    from .run import run_of
+
+    run = run_of(build)
+    kind = payload[0]
+    if kind == "placeholder":
+        run.placeholders[payload[1]] = (payload[2], payload[3])
+        return
+    if kind == "card":
+        _kind, output, derivative, task_key, task = payload
+        run.wanted[output] = derivative
+        run.tasks.setdefault(task_key, task)
+        return
+    source = run.sources.get(payload[1])
+    if source is None or source.error:  # gone: the page's file fact failed first
+        raise RuntimeError(f"replayed image {payload[1]!r} is no longer a source")
+    if kind == "svg":
+        _svg(run, source)
+    else:
+        _kind, _relative, slot, flatten = payload
+        if slot.startswith("url-"):
+            url_slot(run, slot[4:])
+        plan(run, source, slot, flatten)
+
+
 def _quality_key(quality: dict, fmt: str, kind: str):
     if fmt == "avif":
         return [
@@ -167,6 +204,7 @@ def _svg(run: Run, source: Source) -> Derivative:
         source.digest, "svg", source.probe.width, source.probe.height, source.path, output
     )
     run.wanted[output] = derivative
+    run.build.render.effect("images", ("svg", source.relative))
     return derivative
 
 
@@ -224,6 +262,7 @@ def _picture(
         top, bottom = image.probe.colors
         name = f"ph-{top[1:]}-{bottom[1:]}"
         run.placeholders[name] = (top, bottom)
+        run.build.render.effect("images", ("placeholder", name, top, bottom))
         classes.append(name)
     klass = f' class="{escape(" ".join(classes))}"' if classes else ""
 
@@ -262,8 +301,6 @@ def image_url(run: Run, src, width: int = 1200, source: str | None = None) -> st
         return ""
     if image.probe.kind == "svg":
         return _url(run, _svg(run, image).output)
-    slot = f"url-{int(width)}"
-    if slot not in run.settings.slots:
-        run.settings.slots[slot] = {"widths": [int(width)], "sizes": f"{int(width)}px"}
+    slot = url_slot(run, width)
     derivative = plan(run, image, slot, flatten=True)[-1]
     return _url(run, derivative.output)

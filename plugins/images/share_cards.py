@@ -48,6 +48,8 @@ def _share_source(run: Run, context) -> str | None:
     candidates.append(run.build.brand.default_image)
     for candidate in candidates:
         if candidate and isinstance(candidate, str):
+            # Which candidate is a usable photo depends on the files (added, replaced).
+            run.build.render.depends_on_file(run.content / _resolve(candidate))
             source = run.sources.get(_resolve(candidate))
             if source and source.probe and source.probe.kind != "svg":
                 return source.relative
@@ -80,8 +82,9 @@ def _share_card(run: Run, context, title: str, brand, url: str | None) -> str:
     stem = re.sub(r"[^a-z0-9-]+", "-", str(name).replace(".html", "").lower()).strip("-")
     output = f"social/{stem or 'accueil'}-{key[:12]}.jpg"
     width, height = social_settings["size"]
-    run.wanted[output] = Derivative(key, "jpeg", width, height, cache_path, output)
-    run.tasks[("card", key)] = social.CardTask(
+    derivative = Derivative(key, "jpeg", width, height, cache_path, output)
+    run.wanted[output] = derivative
+    run.tasks[("card", key)] = task = social.CardTask(
         source=str(source.path) if source else None,
         title=title,
         brand=label,
@@ -94,4 +97,9 @@ def _share_card(run: Run, context, title: str, brand, url: str | None) -> str:
         max_pixels=run.settings.max_pixels,
         target=str(cache_path),
     )
+    if source is not None:
+        run.build.render.depends_on_file(source.path)
+    if os.path.isfile(font):
+        run.build.render.depends_on_file(font)
+    run.build.render.effect("images", ("card", output, derivative, ("card", key), task))
     return output

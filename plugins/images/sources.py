@@ -97,6 +97,9 @@ def check_used_images(generator) -> None:
 def _source_for(run: Run, src: str, source_file: str | None, field_name: str) -> Source | None:
     relative = _resolve(src)
     source = run.sources.get(relative)
+    # The page being rendered shows this file's pixels (its derivatives' names hold
+    # their digest): edited, the page is rendered again (programme.incremental).
+    run.build.render.depends_on_file(source.path if source is not None else run.content / relative)
     where = source_file or (run.users.get(relative) or [("?", field_name)])[0][0]
     if source is None:
         run.errors.add(where, field_name, f"l’image « {src} » est introuvable dans content/.")

@@ -20,6 +20,7 @@ from .brand import resolve_brand
 from .build import Programme, cache_dir, current, programme
 from .files import FILE_MODE, FOLDER_MODE, link_or_copy
 from .generator import ProgrammeGenerator
+from .incremental import IncrementalWriter, track_environment
 from .labels import Labels
 from .maps import MapDrawer, territory_map
 from .reader import use_content_reader
@@ -75,6 +76,7 @@ def initialise(pelican) -> None:
     # Connected now, after every plugin's register(): the last `finalized` receivers,
     # once every plugin has written its files and reported its errors.
     signals.finalized.connect(publish_modes)
+    signals.finalized.connect(save_render_trace)
     signals.finalized.connect(stop_on_errors)
 
 
@@ -86,6 +88,27 @@ def start_build(pelican) -> None:
         build.read_cache.configure(pelican.settings, cache_dir(pelican.settings, "content"))
     build.read_cache.errors = build.errors
     refuse_symbolic_links(build)
+    build.render.move_output_aside()  # before Pelican deletes OUTPUT_PATH
+
+
+def incremental_writer(pelican):
+    """Pelican's writer, reusing pages whose inputs did not change (incremental.py)."""
+    return IncrementalWriter
+
+
+def track_templates(generator) -> None:
+    track_environment(generator.env, programme(generator.settings))
+
+
+def save_render_trace(pelican) -> None:
+    """What each page read, for the next build, once this one is known good."""
+    holder = programme(pelican)
+    build = holder.build
+    if build is None or build.errors.errors:
+        return
+    build.render.save()
+    build.render.remove_aside()
+    build.figures["render"] = dict(build.render.figures)
 
 
 def refuse_symbolic_links(build) -> None:
@@ -183,8 +206,8 @@ def record_static_files(generator) -> None:
 def typeset_page(path, context=None) -> None:
     """French typography on every page Pelican writes, once it is written: Markdown
     bodies, titles, summaries, quotes and cards alike (typography.py; text nodes only)."""
-    if not str(path).endswith(".html"):
-        return
+    if not str(path).endswith(".html") or current(context).render.reused(path):
+        return  # a reused page is the previous build's, already typeset
     page = Path(path)
     html = page.read_text(encoding="utf-8")
     typeset = typography.french_html(html)
@@ -219,3 +242,5 @@ def register():
     signals.content_written.connect(record_written)
     signals.static_generator_finalized.connect(record_static_files)
     signals.content_written.connect(typeset_page)
+    signals.get_writer.connect(incremental_writer)
+    signals.generator_init.connect(track_templates)

@@ -56,6 +56,9 @@ class Build:
     # What plugins measured (images: derivatives encoded and reused…), for the
     # summary, the benchmarks and the tests.
     figures: dict[str, dict] = field(default_factory=dict)
+    # Incremental rendering (incremental.Renderer): what each page read, which pages
+    # are reused from the previous output.
+    render: object = None
 
     def state(self, name: str, factory):
         """The per-build state plugin `name` keeps; made by `factory()` on first use."""
@@ -122,6 +125,9 @@ class Programme:
         self.brand = brand
         self.output = Path(output_path).resolve()
         self.build: Build | None = None
+        # Replays of what rendering a page did besides writing it (incremental.py), by
+        # name: plugins add theirs at `initialized`.
+        self.effect_handlers: dict[str, object] = {}
 
     def start_build(self) -> Build:
         """A new, empty build for the run that starts (the previous one is dropped)."""
@@ -131,6 +137,9 @@ class Programme:
             content=Path(self.settings["PATH"]).resolve(),
             output=self.output,
         )
+        from .incremental import Renderer
+
+        self.build.render = Renderer(self.build)
         return self.build
 
 

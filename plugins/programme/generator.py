@@ -86,6 +86,8 @@ class ProgrammeGenerator(Generator):
             key_figures=self._read_key_figures(),
             INDEX_URLS=INDEX_URLS,
         )
+        # From here on, what a page reads of an entry is recorded (incremental.py).
+        self.build.render.register_entries(self.context["entries"])
 
     # -- reading --------------------------------------------------------------------------
     def _read_folder(self, folder: str):

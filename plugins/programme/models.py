@@ -115,6 +115,20 @@ class Entry:
     page: object = field(repr=False)  # the Pelican Page holding the rendered body
     meta: dict = field(repr=False, default_factory=dict)
 
+    # The build's incremental renderer (incremental.Renderer) once the generator has
+    # registered the entry: every attribute read while a page renders is recorded, in
+    # templates and in Python helpers alike, so that the page is rendered again when
+    # exactly what it read changes. A class attribute, not a field.
+    _reads = None
+
+    def __getattribute__(self, name):
+        value = object.__getattribute__(self, name)
+        if name[0] != "_":
+            reads = object.__getattribute__(self, "_reads")
+            if reads is not None and reads.page is not None:
+                reads.entry_read(self, name, value)
+        return value
+
     @property
     def save_as(self) -> str:
         return save_as(self.url)

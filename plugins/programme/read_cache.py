@@ -25,7 +25,15 @@ from .files import read_pickle, write_pickle
 
 FORMAT = 1
 # Settings that differ from one build to the next without changing what is read.
-_IGNORED_SETTINGS = {"OUTPUT_PATH", "JINJA_ENVIRONMENT", "JINJA_FILTERS", "JINJA_GLOBALS"}
+_IGNORED_SETTINGS = {
+    "OUTPUT_PATH",
+    "JINJA_ENVIRONMENT",
+    "JINJA_FILTERS",
+    "JINJA_GLOBALS",
+    "INCREMENTAL",
+    "INCREMENTAL_PREVIOUS",
+    "SEARCH_INDEX_LATER",
+}
 _CODE = ("reader.py", "front_matter.py", "text.py", "errors.py", "read_cache.py", "build.py")
 _PACKAGES = ("pelican", "markdown", "pelican-yaml-metadata", "pyyaml")
 

@@ -9,7 +9,8 @@
 - Once the site is written, Pagefind's bundled binary (Python package `pagefind[bin]`,
   no download at run time) indexes the output into /pagefind/.
 
-Setting SEARCH = {"index": True}: False skips indexing (a faster development loop).
+Setting SEARCH = {"index": True}: False skips indexing. The development server's
+builds leave indexing until the new output is served (`make serve`, SEARCH_INDEX_LATER).
 
 Pagefind rebuilds its whole index each time (0.7 s for a programme ten times the
 demo's size), so the index is kept in `.cache/search/` under a digest of every HTML
@@ -23,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from importlib import metadata as package_metadata
 from pathlib import Path
 
@@ -94,35 +96,58 @@ def get_generators(pelican):
 
 def index_site(pelican) -> None:
     """Run Pagefind over the written site. A failure stops the build: a published site
-    whose search is broken would hide that until a visitor tried it."""
+    whose search is broken would hide that until a visitor tried it.
+
+    With SEARCH_INDEX_LATER (set by `tools/build.py --index-later`, the development
+    server's builds) the build does not wait for Pagefind: the previous output's index
+    is carried over (hard links) so that search keeps working, and the server indexes
+    the new output once it is served (`python -m venez_vivre.search`)."""
     if not settings(pelican.settings)["index"]:
         return
     output = Path(pelican.output_path)
-    arguments = ["--site", str(output), "--silent"]
-    cache = cache_dir(pelican.settings, "search")
+    if pelican.settings.get("SEARCH_INDEX_LATER"):
+        previous = pelican.settings.get("INCREMENTAL_PREVIOUS")
+        if previous and (Path(previous) / "pagefind").is_dir():
+            shutil.copytree(Path(previous) / "pagefind", output / "pagefind", copy_function=os.link)
+        return
     pages = sorted(p for p in current(pelican).written if p.endswith(".html"))
+    index_output(pelican.settings, output, pages)
+
+
+def index_output(pelican_settings, output: Path, pages: list[str]) -> None:
+    """Pagefind's index of `output`'s `pages` (paths relative to it) into
+    output/pagefind/, replaced whole (never half-written): from the cache when the same
+    pages were indexed before."""
+    output = Path(output)
+    arguments = ["--site", str(output), "--silent"]
+    cache = cache_dir(pelican_settings, "search")
     stored = cache / _index_key(output, pages, arguments[2:])
-    if (stored / "pagefind-entry.json").is_file():
-        try:
-            shutil.copytree(stored, output / "pagefind")
-            os.utime(stored)  # recently used: kept by the pruning below
-            return
-        except OSError:  # pruned by a concurrent build meanwhile: index again
-            shutil.rmtree(output / "pagefind", ignore_errors=True)
-    command = [sys.executable, "-m", "pagefind", *arguments]
-    result = subprocess.run(command, capture_output=True, encoding="utf-8", check=False)
-    if result.returncode != 0:
-        raise RuntimeError(
-            "Pagefind could not index the site:\n" + (result.stderr or result.stdout)[-2000:]
-        )
-    partial = stored.with_name(stored.name + f".{os.getpid()}.tmp")
-    shutil.rmtree(partial, ignore_errors=True)
-    shutil.copytree(output / "pagefind", partial)
-    try:
-        partial.rename(stored)
-    except OSError:  # a concurrent build stored the same pages' index first
+    if not (stored / "pagefind-entry.json").is_file():
+        partial = stored.with_name(stored.name + f".{os.getpid()}.tmp")
         shutil.rmtree(partial, ignore_errors=True)
-    _prune(cache)
+        command = [sys.executable, "-m", "pagefind", *arguments, "--output-path", str(partial)]
+        result = subprocess.run(command, capture_output=True, encoding="utf-8", check=False)
+        if result.returncode != 0:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise RuntimeError(
+                "Pagefind could not index the site:\n" + (result.stderr or result.stdout)[-2000:]
+            )
+        try:
+            partial.rename(stored)
+        except OSError:  # a concurrent build stored the same pages' index first
+            shutil.rmtree(partial, ignore_errors=True)
+    else:
+        os.utime(stored)  # recently used: kept by the pruning below
+    fresh = output / f".pagefind.{os.getpid()}.tmp"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(stored, fresh)
+    old = output / f".pagefind.{os.getpid()}.old"
+    if (output / "pagefind").exists():
+        os.rename(output / "pagefind", old)
+    os.rename(fresh, output / "pagefind")
+    shutil.rmtree(old, ignore_errors=True)
+    # Old indexes are deleted beside the build, not before it ends (thousands of files).
+    threading.Thread(target=_prune, args=(cache,), daemon=True, name="search-prune").start()
 
 
 def _prune(cache: Path) -> None:

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from pelican import signals
 from pelican.generators import Generator
+from venez_vivre.programme import current
 from venez_vivre.programme.errors import ContentError, ContentErrors
 from venez_vivre.receiver import contract
 
@@ -271,6 +272,8 @@ def say_retention(path, context=None) -> None:
     """The retention period, in words, where a page wrote RETENTION_MARKER."""
     if not str(path).endswith(".html") or context is None:
         return
+    if current(context).render.reused(path):
+        return  # the previous build's page, already worded
     page = Path(path)
     html = page.read_text(encoding="utf-8")
     if RETENTION_MARKER not in html:
