@@ -35,9 +35,10 @@ serve: $(STAMP) $(NPM_TEST)
 	$(BIN)/python -m venez_vivre.tools.serve --settings $(SETTINGS) --output $(OUTPUT) --host $(HOST) --port $(PORT)
 
 ## Development build into output/ (the previous output survives a failed build); does
-## nothing when no input changed since the build that wrote output/ (FORCE=1 rebuilds).
+## nothing when no input changed since the build that wrote output/ (FORCE=1 rebuilds),
+## renders again only the pages whose inputs changed (FULL=1 renders every page).
 html: $(STAMP) $(NPM_TEST)
-	$(BIN)/python -m venez_vivre.tools.build --settings $(SETTINGS) --output $(OUTPUT) $(if $(FORCE),--force)
+	$(BIN)/python -m venez_vivre.tools.build --settings $(SETTINGS) --output $(OUTPUT) $(if $(FORCE),--force) $(if $(FULL),--full)
 
 ## Production build with publishconf.py into a fresh directory, checked (links, CSP,
 ## third parties), fingerprinted and precompressed; swapped into output/ only if all pass.

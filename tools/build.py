@@ -323,7 +323,14 @@ def main(argv=None) -> int:
         )
         return 0
     if result["ok"]:
-        print(f"Site construit dans {args.output}/ en {result['seconds']} s.")
+        pages = (result.get("figures") or {}).get("render")
+        detail = ""
+        if pages and pages.get("reused"):
+            detail = (
+                f" ({pages['rendered']} pages rendues, {pages['reused']} inchangées reprises"
+                " de la construction précédente)"
+            )
+        print(f"Site construit dans {args.output}/ en {result['seconds']} s{detail}.")
         return 0
     print(result["report"], file=sys.stderr)
     return 1 if "report" in result and "La construction" not in result["report"] else 2

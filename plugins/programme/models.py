@@ -136,7 +136,9 @@ class Entry:
     @property
     def content(self) -> str:
         """The Markdown body as HTML, with {filename} links resolved by Pelican."""
-        return self.page.content
+        # Read without recording `page` (incremental.py): the HTML returned is what a
+        # page shows, and it is recorded as `content`.
+        return object.__getattribute__(self, "page").content
 
     def __html__(self):  # lets templates print an entry as its title
         from markupsafe import escape
