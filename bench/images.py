@@ -29,6 +29,7 @@ import io
 import itertools
 import json
 import math
+import os
 import shutil
 import statistics
 import subprocess
@@ -223,6 +224,13 @@ def _brand() -> dict:
 SHARP_WIDTHS = [640, 1080, 1920]
 
 
+def _timed_task(task: pipeline.Task) -> tuple[list[tuple[str, int]], float]:
+    """pipeline.run_task and the CPU seconds it took (every thread of the worker)."""
+    started = time.process_time()
+    written = pipeline.run_task(task)
+    return written, time.process_time() - started
+
+
 def ours_throughput(photos: list[Path], quality: dict, workers: int) -> dict:
     tasks = []
     folder = Path(tempfile.mkdtemp())
@@ -235,14 +243,16 @@ def ours_throughput(photos: list[Path], quality: dict, workers: int) -> dict:
             tasks.append(pipeline.Task(str(photo), width, None, "photo", 10**9, quality, outputs))
     started = time.perf_counter()
     with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-        written = [item for result in pool.map(pipeline.run_task, tasks) for item in result]
+        results = list(pool.map(_timed_task, tasks))
     elapsed = time.perf_counter() - started
     sizes: dict[str, int] = {}
+    written = [item for items, _cpu in results for item in items]
     for path, size in written:
         ext = Path(path).suffix[1:]
         sizes[ext] = sizes.get(ext, 0) + size
     shutil.rmtree(folder)
-    return {"seconds": elapsed, "files": len(written), "bytes": sizes}
+    cpu = sum(seconds for _items, seconds in results)
+    return {"seconds": elapsed, "cpu": cpu, "files": len(written), "bytes": sizes}
 
 
 def sharp_throughput(photos: list[Path], quality: dict, workers: int) -> dict | None:
@@ -272,20 +282,51 @@ def sharp_throughput(photos: list[Path], quality: dict, workers: int) -> dict | 
     return json.loads(result.stdout)
 
 
-def sharp_report(photos: list[Path], quality: dict, workers: int) -> None:
-    print(f"\n## Cold encoding throughput: {len(photos)} photos × {SHARP_WIDTHS} × AVIF/WebP/JPEG")
-    ours = ours_throughput(photos, quality, workers)
-    theirs = sharp_throughput(photos, quality, workers)
-    rows = [("venez-vivre (Pillow)", ours)] + ([("sharp (libvips)", theirs)] if theirs else [])
-    for label, data in rows:
-        per_second = data["files"] / data["seconds"]
-        sizes = ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(data["bytes"].items()))
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def sharp_report(photos: list[Path], quality: dict, workers: int, rounds: int) -> None:
+    """Ours and sharp's, alternated `rounds` times (the machine's load drifts); medians."""
+    print(
+        f"\n## Cold encoding throughput: {len(photos)} photos × {SHARP_WIDTHS} × "
+        f"AVIF/WebP/JPEG, {workers} jobs at once, {rounds} alternated rounds"
+    )
+    q = quality
+    print(
+        f"both: avif q{q['avif']} {q.get('avif_subsampling', '4:4:4')} libaom speed "
+        f"{q['avif_speed']} (sharp effort {9 - q['avif_speed']}), webp q{q['webp']} method "
+        f"{q['webp_method']}, jpeg q{q['jpeg']} (ours jpegli + mozjpeg lossless "
+        "optimisation, sharp mozjpeg)"
+    )
+    print(f"load average before: {_load()}")
+    runs: dict[str, list[dict]] = {"ours": [], "sharp": []}
+    for _round in range(rounds):
+        runs["ours"].append(ours_throughput(photos, quality, workers))
+        theirs = sharp_throughput(photos, quality, workers)
+        if theirs:
+            runs["sharp"].append(theirs)
+    labels = {"ours": "venez-vivre (Pillow)", "sharp": "sharp (libvips)"}
+    medians = {}
+    for name, data in runs.items():
+        if not data:
+            continue
+        wall = statistics.median(d["seconds"] for d in data)
+        cpu = statistics.median(d["cpu"] for d in data)
+        files = data[0]["files"]
+        medians[name] = (wall, cpu)
+        sizes = ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(data[0]["bytes"].items()))
         print(
-            f"{label:<22} {data['seconds']:6.1f} s, {data['files']} files, "
-            f"{per_second:5.1f} files/s ({sizes})"
+            f"{labels[name]:<22} {wall:6.1f} s, {files} files, {files / wall:4.2f} files/s; "
+            f"{cpu:6.1f} CPU-s, {files / cpu:4.2f} files per CPU-s ({sizes})"
         )
-    if theirs:
-        print(f"ratio: ours takes {ours['seconds'] / theirs['seconds']:.2f}× sharp's time")
+    if "sharp" in medians:
+        (ours_wall, ours_cpu), (sharp_wall, sharp_cpu) = medians["ours"], medians["sharp"]
+        print(
+            f"ratio: ours takes {ours_wall / sharp_wall:.2f}× sharp's time "
+            f"({ours_cpu / sharp_cpu:.2f}× its CPU time)"
+        )
+    print(f"load average after: {_load()}")
 
 
 # -- bytes at equal SSIMULACRA2 against sharp ----------------------------------------------
@@ -390,6 +431,10 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--equal-score", action="store_true", help="only bytes at equal SSIMULACRA2 vs sharp"
     )
+    parser.add_argument(
+        "--throughput", action="store_true", help="only cold throughput, ours vs sharp"
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="throughput rounds")
     parser.add_argument("--widths", default=",".join(map(str, EQUAL_WIDTHS)))
     args = parser.parse_args(argv)
     photos = sorted(Path(args.photos).glob("*.jpg"))
@@ -400,6 +445,9 @@ def main(argv=None) -> int:
         widths = [int(w) for w in args.widths.split(",")]
         equal_score_report(photos, settings.quality, workers, widths)
         return 0
+    if args.throughput:
+        sharp_report(photos, settings.quality, workers, args.rounds)
+        return 0
     if not args.no_quality:
         quality_report(photos, settings.quality, args.tune, workers)
     print("\n## Site build (fresh cache, then the same build again)")
@@ -409,7 +457,7 @@ def main(argv=None) -> int:
             synthetic = synthetic_images(Path(folder), args.synthetic)
             build_report(f"{args.synthetic} synthetic 3000×2000", synthetic)
     if not args.no_sharp:
-        sharp_report(photos, settings.quality, workers)
+        sharp_report(photos, settings.quality, workers, args.rounds)
     return 0
 
 

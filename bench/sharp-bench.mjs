@@ -1,5 +1,6 @@
 // bench/images.py's counterpart: the same photos, widths and qualities encoded by sharp
-// (libvips) with the same concurrency. Prints one JSON object: seconds, files, bytes.
+// (libvips) with the same concurrency. Prints one JSON object: seconds, cpu (CPU seconds of
+// every thread), files, bytes.
 import os from "node:os";
 import sharp from "sharp";
 
@@ -31,6 +32,9 @@ async function worker() {
   }
 }
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 await Promise.all(Array.from({ length: concurrency || os.cpus().length }, worker));
 const seconds = (performance.now() - started) / 1000;
-process.stdout.write(JSON.stringify({ seconds, files, bytes }));
+const used = process.cpuUsage(cpuStarted);
+const cpu = (used.user + used.system) / 1e6;
+process.stdout.write(JSON.stringify({ seconds, cpu, files, bytes }));
