@@ -204,7 +204,7 @@ def build_report(label: str, images: list[Path]) -> None:
         content = make_site(folder, images)
         overrides = {
             "PATH": str(content),
-            "PLUGINS": ["programme", "images"],
+            "PLUGINS": ["venez_vivre.programme", "venez_vivre.images", "venez_vivre.seo"],
             "BRAND": {**_brand(), "default_image": f"images/{images[0].name}", "logo": None},
             "IMAGES": {"cache_dir": str(folder / "cache")},
         }
