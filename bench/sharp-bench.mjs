@@ -9,7 +9,8 @@ sharp.concurrency(1); // one libvips thread per job; `concurrency` jobs run at o
 sharp.cache(false);
 
 const formats = {
-  avif: (p) => p.avif({ quality: quality.avif, effort: 9 - quality.avif_speed }), // aom speed = 9 - effort
+  // libaom speed = 9 - effort (libvips); chroma as ours (sharp's default is 4:4:4 too).
+  avif: (p) => p.avif({ quality: quality.avif, effort: 9 - quality.avif_speed, chromaSubsampling: quality.avif_subsampling || "4:4:4" }),
   webp: (p) => p.webp({ quality: quality.webp, effort: quality.webp_method }),
   jpg: (p) => p.jpeg({ quality: quality.jpeg, mozjpeg: true }), // as eleventy-img and Astro use it
 };
