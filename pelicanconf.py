@@ -103,7 +103,7 @@ PODCAST = {
 }
 
 # Images (plugins/images, see docs/images.md). Development builds encode AVIF at libaom
-# speed 8, about 5× faster than the tuned default (6) for files ~8 % larger;
+# speed 8, about 3× faster than the tuned default (6) for files ~8 % larger;
 # publishconf.py uses the defaults.
 IMAGES = {"quality": {"avif_speed": 8}}
 

@@ -4,6 +4,8 @@
     .venv/bin/python bench/images.py --tune     # also sweep qualities (slow: ~5 min)
     .venv/bin/python bench/images.py --synthetic 0 --no-sharp
     .venv/bin/python bench/images.py --equal-score   # only 4 below (~10 min on 2 cores)
+    .venv/bin/python bench/images.py --throughput    # only 3 below (~2 min)
+    .venv/bin/python bench/images.py --target-cost   # only 5 below (~5 min)
 
 1. Quality and bytes: each photo of ../shared/photos resized to 1080 px, encoded by the
    pipeline (its settings) and as a plain Pillow quality-80 JPEG; SSIMULACRA2 of each
@@ -11,12 +13,17 @@
 2. Build: a site whose pages show the photos (and a large synthetic set) built cold
    (empty cache), then warm: time, derivatives encoded and reused.
 3. sharp (libvips, the engine behind eleventy-img and Astro), where Node is available:
-   the same photos, widths and qualities, same number of cores; throughput side by side.
+   the same photos, widths and qualities, same number of jobs at once; throughput side by
+   side, ours and sharp's alternated `--rounds` times (medians), in wall time and in CPU
+   seconds (what counts on a machine other work shares), with the load average.
    `npm ci --prefix bench` installs it into bench/node_modules from bench/package-lock.json.
 4. Bytes at equal SSIMULACRA2 against sharp (`--equal-score`): each photo at each width,
    encoded by the pipeline at its settings; sharp sweeps its quality with its defaults
    (mozjpeg for JPEG) and its bytes are interpolated (log-linear) at the score the
    pipeline reached. Ratio < 1: we serve fewer bytes for the same visual quality.
+5. Target-quality encoding (`--target-cost`): each photo at 1080 px, each format at its
+   fixed quality, then at the lowest quality reaching a SSIMULACRA2 target (bisection);
+   the bytes that would save and the CPU seconds the search costs per derivative.
 
 Needs the bench extra: `.venv/bin/pip install -e '.[bench]'` (ssimulacra2).
 """
@@ -29,6 +36,7 @@ import io
 import itertools
 import json
 import math
+import os
 import shutil
 import statistics
 import subprocess
@@ -103,8 +111,9 @@ def quality_report(photos: list[Path], quality: dict, tune: bool, workers: int) 
     print(f"\n## Quality and bytes at {WIDTH} px (SSIMULACRA2; bytes)")
     q = quality
     print(
-        f"settings: avif q{q['avif']} speed {q['avif_speed']}, webp q{q['webp']}, "
-        f"jpeg q{q['jpeg']} (progressive, optimised)"
+        f"settings: avif q{q['avif']} {q.get('avif_subsampling', '4:4:4')} speed "
+        f"{q['avif_speed']}, webp q{q['webp']} method {q['webp_method']}, jpeg q{q['jpeg']} "
+        "(jpegli + mozjpeg lossless optimisation)"
     )
     header = f"{'photo':<18}{'source':>9}{'q80 JPEG':>16}{'AVIF':>16}{'WebP':>16}{'JPEG':>16}"
     print(header)
@@ -195,7 +204,7 @@ def build_report(label: str, images: list[Path]) -> None:
         content = make_site(folder, images)
         overrides = {
             "PATH": str(content),
-            "PLUGINS": ["programme", "images"],
+            "PLUGINS": ["venez_vivre.programme", "venez_vivre.images", "venez_vivre.seo"],
             "BRAND": {**_brand(), "default_image": f"images/{images[0].name}", "logo": None},
             "IMAGES": {"cache_dir": str(folder / "cache")},
         }
@@ -223,6 +232,13 @@ def _brand() -> dict:
 SHARP_WIDTHS = [640, 1080, 1920]
 
 
+def _timed_task(task: pipeline.Task) -> tuple[list[tuple[str, int]], float]:
+    """pipeline.run_task and the CPU seconds it took (every thread of the worker)."""
+    started = time.process_time()
+    written = pipeline.run_task(task)
+    return written, time.process_time() - started
+
+
 def ours_throughput(photos: list[Path], quality: dict, workers: int) -> dict:
     tasks = []
     folder = Path(tempfile.mkdtemp())
@@ -235,14 +251,16 @@ def ours_throughput(photos: list[Path], quality: dict, workers: int) -> dict:
             tasks.append(pipeline.Task(str(photo), width, None, "photo", 10**9, quality, outputs))
     started = time.perf_counter()
     with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-        written = [item for result in pool.map(pipeline.run_task, tasks) for item in result]
+        results = list(pool.map(_timed_task, tasks))
     elapsed = time.perf_counter() - started
     sizes: dict[str, int] = {}
+    written = [item for items, _cpu in results for item in items]
     for path, size in written:
         ext = Path(path).suffix[1:]
         sizes[ext] = sizes.get(ext, 0) + size
     shutil.rmtree(folder)
-    return {"seconds": elapsed, "files": len(written), "bytes": sizes}
+    cpu = sum(seconds for _items, seconds in results)
+    return {"seconds": elapsed, "cpu": cpu, "files": len(written), "bytes": sizes}
 
 
 def sharp_throughput(photos: list[Path], quality: dict, workers: int) -> dict | None:
@@ -272,20 +290,51 @@ def sharp_throughput(photos: list[Path], quality: dict, workers: int) -> dict | 
     return json.loads(result.stdout)
 
 
-def sharp_report(photos: list[Path], quality: dict, workers: int) -> None:
-    print(f"\n## Cold encoding throughput: {len(photos)} photos × {SHARP_WIDTHS} × AVIF/WebP/JPEG")
-    ours = ours_throughput(photos, quality, workers)
-    theirs = sharp_throughput(photos, quality, workers)
-    rows = [("venez-vivre (Pillow)", ours)] + ([("sharp (libvips)", theirs)] if theirs else [])
-    for label, data in rows:
-        per_second = data["files"] / data["seconds"]
-        sizes = ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(data["bytes"].items()))
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def sharp_report(photos: list[Path], quality: dict, workers: int, rounds: int) -> None:
+    """Ours and sharp's, alternated `rounds` times (the machine's load drifts); medians."""
+    print(
+        f"\n## Cold encoding throughput: {len(photos)} photos × {SHARP_WIDTHS} × "
+        f"AVIF/WebP/JPEG, {workers} jobs at once, {rounds} alternated rounds"
+    )
+    q = quality
+    print(
+        f"both: avif q{q['avif']} {q.get('avif_subsampling', '4:4:4')} libaom speed "
+        f"{q['avif_speed']} (sharp effort {9 - q['avif_speed']}), webp q{q['webp']} method "
+        f"{q['webp_method']}, jpeg q{q['jpeg']} (ours jpegli + mozjpeg lossless "
+        "optimisation, sharp mozjpeg)"
+    )
+    print(f"load average before: {_load()}")
+    runs: dict[str, list[dict]] = {"ours": [], "sharp": []}
+    for _round in range(rounds):
+        runs["ours"].append(ours_throughput(photos, quality, workers))
+        theirs = sharp_throughput(photos, quality, workers)
+        if theirs:
+            runs["sharp"].append(theirs)
+    labels = {"ours": "venez-vivre (Pillow)", "sharp": "sharp (libvips)"}
+    medians = {}
+    for name, data in runs.items():
+        if not data:
+            continue
+        wall = statistics.median(d["seconds"] for d in data)
+        cpu = statistics.median(d["cpu"] for d in data)
+        files = data[0]["files"]
+        medians[name] = (wall, cpu)
+        sizes = ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in sorted(data[0]["bytes"].items()))
         print(
-            f"{label:<22} {data['seconds']:6.1f} s, {data['files']} files, "
-            f"{per_second:5.1f} files/s ({sizes})"
+            f"{labels[name]:<22} {wall:6.1f} s, {files} files, {files / wall:4.2f} files/s; "
+            f"{cpu:6.1f} CPU-s, {files / cpu:4.2f} files per CPU-s ({sizes})"
         )
-    if theirs:
-        print(f"ratio: ours takes {ours['seconds'] / theirs['seconds']:.2f}× sharp's time")
+    if "sharp" in medians:
+        (ours_wall, ours_cpu), (sharp_wall, sharp_cpu) = medians["ours"], medians["sharp"]
+        print(
+            f"ratio: ours takes {ours_wall / sharp_wall:.2f}× sharp's time "
+            f"({ours_cpu / sharp_cpu:.2f}× its CPU time)"
+        )
+    print(f"load average after: {_load()}")
 
 
 # -- bytes at equal SSIMULACRA2 against sharp ----------------------------------------------
@@ -380,6 +429,118 @@ def equal_score_report(photos: list[Path], quality: dict, workers: int, widths) 
         )
 
 
+# -- target-quality encoding: what a search costs ---------------------------------------
+TARGET_SPAN = (-15, 16)  # qualities searched around the fixed setting: 32 values
+TARGET_STEPS = 5  # bisection steps: log2(32), exact to one quality step
+
+
+def _score(reference_png: bytes, data: bytes) -> float:
+    from ssimulacra2 import compute_ssimulacra2
+
+    return float(compute_ssimulacra2(io.BytesIO(reference_png), io.BytesIO(data)))
+
+
+def measure_target(args) -> list[dict]:
+    """One photo at one width: each format at its fixed quality, then the lowest quality
+    reaching `targets[fmt]` by bisection; CPU seconds of encoding and of measuring."""
+    path, width, quality, targets = Path(args[0]), args[1], args[2], args[3]
+    reference = _reference(path, width).convert("RGB")
+    buffer = io.BytesIO()
+    reference.save(buffer, "PNG", compress_level=1)
+    reference_png = buffer.getvalue()
+    _score(reference_png, reference_png)  # imports and first-call costs, not timed
+    rows = []
+    for fmt in ("avif", "webp", "jpeg"):
+        clock = {"encode": 0.0, "measure": 0.0, "encodes": 0}
+
+        def encode(value, fmt=fmt, clock=clock):
+            started = time.process_time()
+            data = pipeline.encode(reference.copy(), fmt, {**quality, fmt: value}, "photo")
+            clock["encode"] += time.process_time() - started
+            clock["encodes"] += 1
+            started = time.process_time()
+            score = _score(reference_png, data)
+            clock["measure"] += time.process_time() - started
+            return data, score
+
+        fixed_bytes, fixed_score = encode(quality[fmt])
+        fixed = {"encode": clock["encode"], "measure": clock["measure"]}
+        clock.update(encode=0.0, measure=0.0, encodes=0)
+        low, high = quality[fmt] + TARGET_SPAN[0], min(100, quality[fmt] + TARGET_SPAN[1])
+        found = None
+        while low <= high:
+            middle = (low + high) // 2
+            data, score = encode(middle)
+            if score >= targets[fmt]:
+                found, high = (middle, data, score), middle - 1
+            else:
+                low = middle + 1
+        if found is None:  # the top of the span is still below the target
+            found = (high, *encode(high))
+        rows.append(
+            {
+                "photo": path.name,
+                "format": fmt,
+                "fixed": {"bytes": len(fixed_bytes), "score": fixed_score, **fixed},
+                "target": {
+                    "quality": found[0],
+                    "bytes": len(found[1]),
+                    "score": found[2],
+                    **clock,
+                },
+            }
+        )
+    return rows
+
+
+def target_report(photos: list[Path], quality: dict, workers: int, width: int, targets) -> None:
+    """Bytes target-quality encoding would save and what its search costs per derivative."""
+    jobs = [(str(p), width, quality, targets) for p in photos]
+    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+        rows = [row for result in pool.map(measure_target, jobs) for row in result]
+    print(
+        f"\n## Target-quality encoding at {width} px ({len(photos)} photos): lowest quality "
+        f"reaching a SSIMULACRA2 target, bisection over {TARGET_SPAN[1] - TARGET_SPAN[0] + 1} "
+        f"qualities around the fixed one ({TARGET_STEPS} steps); metric: Python ssimulacra2"
+    )
+    total_fixed = total_target = 0.0
+    for fmt in ("avif", "webp", "jpeg"):
+        mine = [r for r in rows if r["format"] == fmt]
+        fixed_bytes = sum(r["fixed"]["bytes"] for r in mine)
+        target_bytes = sum(r["target"]["bytes"] for r in mine)
+        qualities = sorted(r["target"]["quality"] for r in mine)
+        below = sum(1 for r in mine if r["target"]["score"] < targets[fmt])
+        encode = statistics.mean(r["fixed"]["encode"] for r in mine)
+        measure = statistics.mean(r["fixed"]["measure"] for r in mine)
+        search = statistics.mean(r["target"]["encode"] + r["target"]["measure"] for r in mine)
+        searches = statistics.mean(r["target"]["encodes"] for r in mine)
+        total_fixed += encode
+        total_target += search
+        print(
+            f"{fmt:>5}: target {targets[fmt]:.1f}: fixed q{quality[fmt]} mean score "
+            f"{statistics.mean(r['fixed']['score'] for r in mine):.1f}, worst "
+            f"{min(r['fixed']['score'] for r in mine):.1f}; target mode q{qualities[0]}–"
+            f"q{qualities[-1]} (median q{statistics.median(qualities):.0f}), mean score "
+            f"{statistics.mean(r['target']['score'] for r in mine):.1f}, worst "
+            f"{min(r['target']['score'] for r in mine):.1f}, {below} below target, bytes "
+            f"×{target_bytes / fixed_bytes:.2f} of fixed"
+        )
+        print(
+            "       qualities: "
+            + ", ".join(f"{r['photo'][:-4]} q{r['target']['quality']}" for r in mine)
+        )
+        print(
+            f"       CPU per derivative: encode {encode:.2f} s, one SSIMULACRA2 measure "
+            f"{measure:.2f} s; search {search:.2f} s ({searches:.1f} encodes + measures) "
+            f"= ×{search / encode:.1f} the fixed encode"
+        )
+    print(
+        f"all three formats: fixed {total_fixed:.2f} CPU-s per (photo, width), target mode "
+        f"{total_target:.2f} CPU-s: ×{total_target / total_fixed:.1f} (the issue allows 1.5× "
+        "sharp's time; ours is about sharp's, see --throughput)"
+    )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", default=str(PHOTOS))
@@ -390,6 +551,16 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--equal-score", action="store_true", help="only bytes at equal SSIMULACRA2 vs sharp"
     )
+    parser.add_argument(
+        "--throughput", action="store_true", help="only cold throughput, ours vs sharp"
+    )
+    parser.add_argument(
+        "--target-cost",
+        action="store_true",
+        help="only what target-quality encoding would save and cost (slow: ~5 min)",
+    )
+    parser.add_argument("--target-width", type=int, default=WIDTH)
+    parser.add_argument("--rounds", type=int, default=2, help="throughput rounds")
     parser.add_argument("--widths", default=",".join(map(str, EQUAL_WIDTHS)))
     args = parser.parse_args(argv)
     photos = sorted(Path(args.photos).glob("*.jpg"))
@@ -400,6 +571,14 @@ def main(argv=None) -> int:
         widths = [int(w) for w in args.widths.split(",")]
         equal_score_report(photos, settings.quality, workers, widths)
         return 0
+    if args.target_cost:
+        # Targets: the mean scores the fixed settings reach (--equal-score, 10 photos).
+        targets = {"avif": 78.3, "webp": 77.0, "jpeg": 77.1}
+        target_report(photos, settings.quality, workers, args.target_width, targets)
+        return 0
+    if args.throughput:
+        sharp_report(photos, settings.quality, workers, args.rounds)
+        return 0
     if not args.no_quality:
         quality_report(photos, settings.quality, args.tune, workers)
     print("\n## Site build (fresh cache, then the same build again)")
@@ -409,7 +588,7 @@ def main(argv=None) -> int:
             synthetic = synthetic_images(Path(folder), args.synthetic)
             build_report(f"{args.synthetic} synthetic 3000×2000", synthetic)
     if not args.no_sharp:
-        sharp_report(photos, settings.quality, workers)
+        sharp_report(photos, settings.quality, workers, args.rounds)
     return 0
 
 

@@ -57,7 +57,7 @@ def overrides(root: Path, content: Path, quality=None, **images) -> dict:
     return {
         "PATH": str(content),
         "SITEURL": SITEURL,
-        "PLUGINS": ["programme", "images"],
+        "PLUGINS": ["venez_vivre.programme", "venez_vivre.images", "venez_vivre.seo"],
         "BRAND": {**_brand(), "default_image": "images/lac.jpg"},
         "IMAGES": {
             "cache_dir": str(root / "cache"),

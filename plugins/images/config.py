@@ -50,7 +50,7 @@ DEFAULTS = {
     "formats": ["avif", "webp", "jpeg"],
     # Tuned on ../shared/photos with SSIMULACRA2 against a lossless downscale: each format
     # about as good as a quality-80 JPEG (docs/images.md, bench/images.py --tune).
-    # avif_speed: libaom's speed, 0 (smallest, slowest) to 10; 6 is ~5× slower than 8
+    # avif_speed: libaom's speed, 0 (smallest, slowest) to 10; 6 is ~3× slower than 8
     # for files ~8 % smaller (pelicanconf.py uses 8 for development builds).
     # AVIF in 4:4:4 (full-resolution colour) and JPEG from jpegli, losslessly
     # re-optimised by mozjpeg, are smaller than 4:2:0 AVIF and libjpeg at the same
