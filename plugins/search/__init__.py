@@ -122,6 +122,9 @@ def index_output(pelican_settings, output: Path, pages: list[str]) -> None:
     arguments = ["--site", str(output), "--silent"]
     cache = cache_dir(pelican_settings, "search")
     stored = cache / _index_key(output, pages, arguments[2:])
+    # Old indexes (thousands of files each) are deleted while Pagefind works.
+    pruning = threading.Thread(target=_prune, args=(cache, stored), name="search-prune")
+    pruning.start()
     if not (stored / "pagefind-entry.json").is_file():
         partial = stored.with_name(stored.name + f".{os.getpid()}.tmp")
         shutil.rmtree(partial, ignore_errors=True)
@@ -140,27 +143,32 @@ def index_output(pelican_settings, output: Path, pages: list[str]) -> None:
         os.utime(stored)  # recently used: kept by the pruning below
     fresh = output / f".pagefind.{os.getpid()}.tmp"
     shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(stored, fresh)
+    # Hard links: a stored index is never written again (a copy where links fail).
+    try:
+        shutil.copytree(stored, fresh, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.copytree(stored, fresh)
     old = output / f".pagefind.{os.getpid()}.old"
     if (output / "pagefind").exists():
         os.rename(output / "pagefind", old)
     os.rename(fresh, output / "pagefind")
     shutil.rmtree(old, ignore_errors=True)
-    # Old indexes are deleted beside the build, not before it ends (thousands of files).
-    threading.Thread(target=_prune, args=(cache,), daemon=True, name="search-prune").start()
+    pruning.join()
 
 
-def _prune(cache: Path) -> None:
-    """Keep the latest indexes; another build's half-copied one (`.tmp`) is left alone."""
+def _prune(cache: Path, keep: Path | None = None) -> None:
+    """Keep the latest indexes (and `keep`, the one in use); another build's
+    half-written one (`.tmp`) is left alone."""
     dated = []
     for folder in cache.iterdir():
-        if folder.name.endswith(".tmp"):
+        if folder.name.endswith(".tmp") or folder == keep:
             continue
         try:
             dated.append((folder.stat().st_mtime, folder))
         except OSError:  # removed by a concurrent build
             continue
-    for _mtime, folder in sorted(dated, reverse=True)[KEPT_INDEXES:]:
+    for _mtime, folder in sorted(dated, reverse=True)[KEPT_INDEXES - (keep is not None) :]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
