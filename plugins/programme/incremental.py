@@ -417,14 +417,30 @@ class Renderer:
         content = Path(self.settings["PATH"]).resolve()
         if content == output or output in content.parents:
             return
-        shutil.rmtree(aside, ignore_errors=True)
+        self.remove_aside()  # a previous one a killed thread left
         os.rename(output, aside)
 
     def remove_aside(self) -> None:
+        """Delete the folders moved aside (renamed first, then deleted in a background
+        thread; whatever an interrupted deletion leaves, the next build deletes)."""
         aside = self.aside_folder()
-        if aside.exists():
+        folders = sorted(aside.parent.glob(aside.name + "*"))
+        trash = []
+        for folder in folders:
+            target = (
+                folder
+                if folder.name != aside.name
+                else folder.with_name(f"{aside.name}.{os.getpid()}.{threading.get_ident()}")
+            )
+            try:
+                if target != folder:
+                    os.rename(folder, target)
+                trash.append(target)
+            except OSError:
+                continue
+        if trash:
             threading.Thread(
-                target=shutil.rmtree, args=(aside,), kwargs={"ignore_errors": True}, daemon=True
+                target=lambda: [shutil.rmtree(f, ignore_errors=True) for f in trash], daemon=True
             ).start()
 
     # -- the writer's side ----------------------------------------------------------------
@@ -463,7 +479,7 @@ class Renderer:
             handlers[handler](self.build, payload)
         # Carried into this build's trace with this build's fact ids.
         ids = {self._intern(facts[i]) for i in fact_ids}
-        self.pages[name] = (ids, effects, _output_identity(target))
+        self.pages[name] = (ids, effects, identity)  # a link: the same file
         self.reused_paths.add(os.path.abspath(target))
         self.figures["reused"] += 1
         return True
@@ -521,8 +537,9 @@ class Renderer:
         used = sorted({i for ids, _, _ in self.pages.values() for i in ids})
         renumber = {old: new for new, old in enumerate(used)}
         pages = {}
-        for name, (ids, effects, _identity) in self.pages.items():
-            identity = _output_identity(self.build.output / name)  # after typography
+        for name, (ids, effects, identity) in self.pages.items():
+            if identity is None:  # rendered: its file as typography left it
+                identity = _output_identity(self.build.output / name)
             if identity is None:
                 continue
             pages[name] = (sorted(renumber[i] for i in ids), effects, identity)
