@@ -122,7 +122,13 @@ def run_build(settings: str, output: str, status_file: Path) -> bool:
     if done.returncode == 0 and DevState(status_file).status().get("skipped"):
         return True  # nothing had changed: nothing to say
     if done.returncode == 0:
-        print(f"[{stamp}] site reconstruit ({elapsed:.1f} s)", flush=True)
+        pages = (DevState(status_file).status().get("figures") or {}).get("render") or {}
+        detail = (
+            f", {pages['rendered']} pages refaites, {pages['reused']} reprises"
+            if pages.get("reused")
+            else ""
+        )
+        print(f"[{stamp}] site reconstruit ({elapsed:.1f} s{detail})", flush=True)
     else:
         print(f"[{stamp}] échec : le site précédent reste en ligne.", flush=True)
     return done.returncode == 0
