@@ -91,7 +91,7 @@ def test_territory_page_has_everything_a_visitor_needs(demo_site):
 def test_territories_index_is_a_plain_list_and_a_filter(demo_site):
     html = read(demo_site, "/territoires/")
     assert html.count('class="card territory-card"') == len(territory_slugs())
-    assert 'id="territory-filters" hidden' in html  # shown by JavaScript only
+    assert 'id="territory-filters"' in html  # shown where scripts run (test_visitor_layout)
     assert 'data-kind="metropole"' in html
 
 

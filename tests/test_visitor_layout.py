@@ -269,6 +269,25 @@ def test_territory_filter_lives_in_the_address_and_resets(demo_url, browser):
         context.close()
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_filters_are_shown_only_where_they_work(demo_url, browser, javascript):
+    """The filter forms are in the first paint where scripts run (no layout shift when
+    site.js arrives) and absent without JavaScript, where they could not filter."""
+    context = browser.new_context(
+        viewport={"width": 768, "height": 1024}, java_script_enabled=javascript
+    )
+    try:
+        page = context.new_page()
+        for path, form in [
+            ("/territoires/", "#territory-filters"),
+            ("/evenements/", "#event-filters"),
+        ]:
+            page.goto(demo_url + path)
+            assert page.locator(form).is_visible() is javascript, path
+    finally:
+        context.close()
+
+
 # The longest key figures a programme can plausibly publish, in the site's own formats
 # (plugins/programme/text.py): a 9-digit count, a budget in millions, a cost in euros.
 LONG_FIGURES = ["999\u202f999\u202f999", "1\u202f234,5 M€", "99\u202f999\u202f999 €"]
@@ -297,3 +316,64 @@ def test_longest_key_figures_fit_their_cards_on_one_line(demo_url, browser, widt
             assert set(lines) == {1}, (path, lines)  # never broken over two lines
     finally:
         context.close()
+
+
+# Layout shifts (Layout Instability API) the page made since `since` (ms, performance.now()),
+# with what moved. A shift whose only sources are nodes the page cannot see, inside an <audio> or
+# <video>, is the browser's own media controls laying themselves out (Chromium's time
+# display and buttons): nothing of the page moves.
+LAYOUT_SHIFTS = """(since) => {
+  const observer = new PerformanceObserver(() => {});
+  observer.observe({type: 'layout-shift', buffered: true});
+  const entries = observer.takeRecords();  // the buffered ones, at once
+  observer.disconnect();
+  const media = Array.from(document.querySelectorAll('audio, video'))
+    .map((m) => m.getBoundingClientRect());
+  const inside = (r) => media.some((m) => r.left >= m.left - 1 && r.right <= m.right + 1 &&
+    r.top >= m.top - 1 && r.bottom <= m.bottom + 1);
+  return entries
+    .filter((e) => e.startTime >= since)
+    .filter((e) => !e.sources.every((s) => !s.node && inside(s.currentRect)))
+    .map((e) => `${e.value.toFixed(4)}: ` + e.sources.map((s) => {
+      const name = s.node ?
+        (s.node.outerHTML || s.node.nodeName).replace(/\\s+/g, ' ').slice(0, 60) : '?';
+      const r = (b) => `${Math.round(b.y)}+${Math.round(b.height)}`;
+      return `${name} y ${r(s.previousRect)} → ${r(s.currentRect)}`;
+    }).join('; '));
+}"""
+LATE = "**/*.{avif,webp,jpg,jpeg,png,svg,js,mp3}"
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (768, 1024)], ids=["390px", "768px"])
+def test_nothing_moves_when_images_and_scripts_arrive_after_the_first_paint(
+    demo_url, pages, browser, width, height
+):
+    """On a slow phone connection the page is painted from its HTML and CSS before the
+    photos and scripts arrive: their arrival must not push the text around (a poster
+    laid out 0 px tall until its file came pushed its caption down; a copy button
+    revealed by podcast.js made its row taller)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    shifts, held = {}, []
+    try:
+        for template, path in pages.items():
+            held.clear()
+            page.route(LATE, lambda route: held.append(route))
+            page.goto(demo_url + path, wait_until="commit")
+            # Parsed and painted with HTML and CSS only (scripts and images held back):
+            # from then on, only what was held can move anything.
+            page.wait_for_function(
+                "() => performance.getEntriesByName('first-contentful-paint').length &&"
+                " performance.getEntriesByType('navigation')[0].domInteractive > 0"
+            )
+            released = page.evaluate("performance.now()")
+            for route in held:
+                route.continue_()
+            page.unroute(LATE)
+            page.wait_for_load_state("load")
+            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => "
+                          "requestAnimationFrame(r)))")  # fmt: skip
+            shifts[f"{path} [{template}]"] = page.evaluate(LAYOUT_SHIFTS, released)
+    finally:
+        context.close()
+    assert not any(shifts.values()), _report(shifts, f"layout shifts at {width}×{height}")

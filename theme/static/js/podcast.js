@@ -53,8 +53,9 @@
   Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
     var field = document.getElementById(button.getAttribute("data-copy"));
     var status = button.closest(".feed-copy") ? button.closest(".feed-copy").querySelector(".copy-status") : null;
-    if (!field || !navigator.clipboard) { return; }
-    button.hidden = false;
+    // Shown from the first paint where scripts run (podcast.css); taken away where the
+    // browser offers no clipboard (a page not served over HTTPS).
+    if (!field || !navigator.clipboard) { button.hidden = true; return; }
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(field.value).then(function () {
         if (status) { status.textContent = "Adresse copiée : collez-la dans votre application de podcast."; }

@@ -75,7 +75,6 @@
       }
     };
     restore();
-    form.hidden = false;
     if (window.location.search) { apply(); }
     form.addEventListener("change", function () { apply(); remember(); });
     // "Tout afficher": the browser clears the form after this event, then the list follows.
@@ -141,7 +140,6 @@
     status.textContent = shown === 0 ? "Aucun événement ne correspond à ces critères." :
       shown === 1 ? "1 événement affiché." : shown + " événements affichés.";
   };
-  form.hidden = false;
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); });
 })();
