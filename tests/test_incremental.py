@@ -132,6 +132,30 @@ def test_a_template_change_renders_the_pages_using_it(site, tmp_path):
     same_as_full_build(THEME_TEMPLATES_OVERRIDES=[str(overrides)])
 
 
+def test_a_full_build_renders_every_page_and_writes_only_what_changed(site):
+    """--full renders every page; a page whose HTML comes out identical keeps the
+    previous build's typeset file (linked), one whose HTML changed is written."""
+    content, output, _incremental, same_as_full_build = site
+    territory = output / "territoires" / "val-d-alpha" / "index.html"
+    inode = territory.stat().st_ino
+    source = content / "temoignages" / "zoe-au-bord-du-lac.md"
+    source.write_text(read(source).replace("kinkajou", "capybara"), encoding="utf-8")
+    result = build(
+        ROOT / "pelicanconf.py",
+        output,
+        overrides=tiny_settings(content),
+        quiet=True,
+        full=True,
+    )
+    assert result["ok"], result.get("report")
+    figures = result["figures"]["render"]
+    assert figures["reused"] == 0 and figures["rendered"] > 10
+    assert 0 < figures["same"] < figures["rendered"]
+    assert territory.stat().st_ino == inode
+    assert "capybara" in read(output / TESTIMONIAL)
+    same_as_full_build()
+
+
 def test_a_settings_change_renders_every_page(site):
     _content, _output, incremental, same_as_full_build = site
     figures = incremental(SITENAME="Venez vivre à Oméga")

@@ -57,7 +57,7 @@ from .read_cache import settings_text
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 # Settings that name where this build writes or reads, not what it shows.
 IGNORED_SETTINGS = {
     "OUTPUT_PATH",
@@ -223,7 +223,7 @@ def _hash(data: bytes) -> bytes:
 
 # -- recording -------------------------------------------------------------------------
 class PageRecord:
-    __slots__ = ("effects", "facts", "globals", "inputs", "poisoned")
+    __slots__ = ("effects", "facts", "globals", "identity", "inputs", "poisoned", "raw")
 
     def __init__(self, inputs=None, globals=None) -> None:
         # What the page is rendered from: names found elsewhere were set by templates
@@ -233,6 +233,8 @@ class PageRecord:
         self.facts: set[int] = set()
         self.effects: list[tuple[str, object]] = []
         self.poisoned = False
+        self.raw: bytes | None = None  # digest of the HTML rendered, before typography
+        self.identity = None  # of the previous file linked for it (same HTML rendered)
 
 
 class Renderer:
@@ -260,7 +262,11 @@ class Renderer:
         self._template_digests: dict[str, bytes] = {}
         self.pages: dict[str, tuple] = {}  # this build's trace: output path → record
         self.reused_paths: set[str] = set()
-        self.figures = {"rendered": 0, "reused": 0, "always": 0}
+        # rendered: pages rendered; same: of those, HTML identical to the previous
+        # build's (its typeset file linked); reused: not rendered at all; always: pages
+        # reading something that cannot be digested.
+        self.figures = {"rendered": 0, "same": 0, "reused": 0, "always": 0}
+        self.discarded: set[str] = set()  # paths whose write the writer discards
         self._previous = None
         self._previous_loaded = False
         self._global = None
@@ -380,7 +386,7 @@ class Renderer:
         return self._previous
 
     def _load_previous(self):
-        if not self.enabled:
+        if not self.recording:
             return None
         folder = self.settings.get("INCREMENTAL_PREVIOUS")
         folder = Path(folder) if folder else self.aside_folder()
@@ -449,13 +455,13 @@ class Renderer:
     def try_reuse(self, name: str, environment, page_value) -> bool:
         """Link `name` from the previous output when nothing it read changed."""
         previous = self.previous()
-        if previous is None:
+        if previous is None or not self.enabled:
             return False
         folder, trace = previous
         record = trace["pages"].get(name)
         if record is None:
             return False
-        fact_ids, effects, identity = record
+        fact_ids, effects, identity, raw = record
         source = folder / name
         if _output_identity(source) != identity:
             return False  # changed or removed since (by hand, or a concurrent build)
@@ -479,7 +485,7 @@ class Renderer:
             handlers[handler](self.build, payload)
         # Carried into this build's trace with this build's fact ids.
         ids = {self._intern(facts[i]) for i in fact_ids}
-        self.pages[name] = (ids, effects, identity)  # a link: the same file
+        self.pages[name] = (ids, effects, identity, raw)  # a link: the same file
         self.reused_paths.add(os.path.abspath(target))
         self.figures["reused"] += 1
         return True
@@ -527,22 +533,52 @@ class Renderer:
             self.figures["always"] += 1
             self.pages.pop(name, None)
         else:
-            self.pages[name] = (page.facts, page.effects, None)
+            self.pages[name] = (page.facts, page.effects, page.identity, page.raw)
+
+    def same_output(self, name: str, output: str, page: PageRecord) -> bool:
+        """A page rendered again whose HTML is exactly the previous build's: its
+        previous file (typeset, worded) is linked instead of written and typeset again
+        (the writer discards what Pelican writes, `discarded`)."""
+        page.raw = raw = _hash(output.encode("utf-8"))
+        previous = self.previous()
+        if previous is None:
+            return False
+        folder, trace = previous
+        record = trace["pages"].get(name)
+        if record is None or record[3] != raw:
+            return False
+        source = folder / name
+        identity = _output_identity(source)
+        if identity is None or identity != record[2]:
+            return False
+        target = self.build.output / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+            identity = None  # a copy: its own file, stat at the end
+        page.identity = identity
+        path = os.path.abspath(target)
+        self.reused_paths.add(path)
+        self.discarded.add(path)
+        self.figures["same"] += 1
+        return True
 
     def save(self) -> None:
         """This build's trace, for the next one (only when the build succeeded: a
         failed build's output is thrown away)."""
         if not self.recording:
             return
-        used = sorted({i for ids, _, _ in self.pages.values() for i in ids})
+        used = sorted({i for ids, *_ in self.pages.values() for i in ids})
         renumber = {old: new for new, old in enumerate(used)}
         pages = {}
-        for name, (ids, effects, identity) in self.pages.items():
+        for name, (ids, effects, identity, raw) in self.pages.items():
             if identity is None:  # rendered: its file as typography left it
                 identity = _output_identity(self.build.output / name)
             if identity is None:
                 continue
-            pages[name] = (sorted(renumber[i] for i in ids), effects, identity)
+            pages[name] = (sorted(renumber[i] for i in ids), effects, identity, raw)
         stat = self.build.output.stat()
         trace = {
             "format": FORMAT,
@@ -606,6 +642,16 @@ def track_environment(environment, holder) -> None:
 class IncrementalWriter(Writer):
     """Pelican's writer, skipping pages whose inputs are unchanged."""
 
+    _renderer = None
+
+    def _open_w(self, filename, encoding, override=False):
+        render = self._renderer
+        if render is not None and os.path.abspath(filename) in render.discarded:
+            # Linked from the previous output: the same HTML, already typeset.
+            self._written_files.add(filename)
+            return open(os.devnull, "w", encoding=encoding)
+        return super()._open_w(filename, encoding, override)
+
     def write_file(
         self,
         name,
@@ -657,6 +703,7 @@ class IncrementalWriter(Writer):
 
                 signals.content_written.send(str(build.output / name), context=localcontext)
                 return None
+        self._renderer = render
         tracked = _TrackedTemplate(template, render)
         return super().write_file(
             name, tracked, context, relative_urls, paginated, template_name,
@@ -682,5 +729,7 @@ class _TrackedTemplate:
             output = self.template.render(localcontext)
         finally:
             render.page = None
-        render.end_page(localcontext["output_file"], page)
+        name = localcontext["output_file"]
+        render.same_output(name, output, page)
+        render.end_page(name, page)
         return output
