@@ -30,7 +30,6 @@ import logging
 import os
 import shutil
 import sys
-import sysconfig
 import threading
 import time
 import traceback
@@ -228,26 +227,13 @@ def _recorded(record: Path, output: Path) -> str | None:
         return None
 
 
-def _installed_packages() -> list[str]:
-    """Every installed package and its version, from the names of their metadata
-    folders (`pelican-4.11.0.dist-info`) in the environment's package folders: reading
-    each one's metadata took 0.1 s."""
-    found = []
-    for folder in sorted({sysconfig.get_paths()[key] for key in ("purelib", "platlib")}):
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            continue
-        found += [n for n in names if n.endswith((".dist-info", ".egg-info"))]
-    return sorted(found)
-
-
 def input_digest(settings_file: Path, settings: dict) -> tuple[str, int]:
     """(digest of everything a build reads, newest modification time among its files)."""
+    from venez_vivre.programme.files import installed_packages
     from venez_vivre.programme.read_cache import settings_text
 
     digest = hashlib.sha256(f"inputs {INPUTS_FORMAT}\n{sys.version}\n".encode())
-    digest.update("\n".join(_installed_packages()).encode())
+    digest.update("\n".join(installed_packages()).encode())
     digest.update(
         settings_text(settings, {"OUTPUT_PATH", "INCREMENTAL", "SEARCH_INDEX_LATER"}).encode()
     )
@@ -280,6 +266,15 @@ def input_digest(settings_file: Path, settings: dict) -> tuple[str, int]:
         if file not in seen and os.path.isfile(file):
             add(file, os.stat(file))
     return digest.hexdigest(), newest
+
+
+def reuse_summary(result: dict) -> str:
+    """« 2 pages rendues, 3 236 reprises telles quelles », or "" when no page was
+    reused (for `make html` and `make serve` alike)."""
+    pages = (result.get("figures") or {}).get("render") or {}
+    if not pages.get("reused"):
+        return ""
+    return f"{pages['rendered']} pages rendues, {pages['reused']} reprises telles quelles"
 
 
 def main(argv=None) -> int:
@@ -323,13 +318,8 @@ def main(argv=None) -> int:
         )
         return 0
     if result["ok"]:
-        pages = (result.get("figures") or {}).get("render")
-        detail = ""
-        if pages and pages.get("reused"):
-            detail = (
-                f" ({pages['rendered']} pages rendues, {pages['reused']} inchangées reprises"
-                " de la construction précédente)"
-            )
+        detail = reuse_summary(result)
+        detail = f" ({detail})" if detail else ""
         print(f"Site construit dans {args.output}/ en {result['seconds']} s{detail}.")
         return 0
     print(result["report"], file=sys.stderr)

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from venez_vivre.programme.files import CROSS_ORIGIN_PATHS
+from venez_vivre.tools.build import reuse_summary
 from venez_vivre.tools.static_server import StaticServer
 
 # The programme's folder (this repository, or a programme's own one): where the
@@ -122,13 +123,8 @@ def run_build(settings: str, output: str, status_file: Path) -> bool:
     if done.returncode == 0 and DevState(status_file).status().get("skipped"):
         return True  # nothing had changed: nothing to say
     if done.returncode == 0:
-        pages = (DevState(status_file).status().get("figures") or {}).get("render") or {}
-        detail = (
-            f", {pages['rendered']} pages refaites, {pages['reused']} reprises"
-            if pages.get("reused")
-            else ""
-        )
-        print(f"[{stamp}] site reconstruit ({elapsed:.1f} s{detail})", flush=True)
+        detail = reuse_summary(DevState(status_file).status())
+        print(f"[{stamp}] site reconstruit ({elapsed:.1f} s{detail and ', ' + detail})", flush=True)
     else:
         print(f"[{stamp}] échec : le site précédent reste en ligne.", flush=True)
     return done.returncode == 0

@@ -47,12 +47,13 @@ from pathlib import Path, PurePath
 from jinja2.environment import TemplateModule
 from jinja2.runtime import Context, Macro
 from jinja2.utils import missing
+from pelican import signals
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
-from .files import FILE_MODE, read_pickle, write_pickle
+from .files import FILE_MODE, installed_packages, read_pickle, write_pickle
 from .read_cache import settings_text
 
 logger = logging.getLogger(__name__)
@@ -90,15 +91,7 @@ def code_digest() -> str:
                 if name.endswith((".py", ".html", ".json", ".yml", ".yaml", ".geojson")):
                     stat = os.stat(os.path.join(here, name))
                     digest.update(f"{here}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    import sysconfig
-
-    for key in ("purelib", "platlib"):
-        folder = sysconfig.get_paths()[key]
-        try:
-            names = sorted(n for n in os.listdir(folder) if n.endswith(".dist-info"))
-        except OSError:
-            continue
-        digest.update("\n".join(names).encode())
+    digest.update("\n".join(installed_packages()).encode())
     return digest.hexdigest()
 
 
@@ -472,6 +465,21 @@ class Renderer:
         for fact_id in fact_ids:
             if not self._previous_fact_valid(fact_id, facts, page_value):
                 return False
+        _path, identity = self._link_previous(source, name, identity)
+        handlers = self.programme.effect_handlers if self.programme is not None else {}
+        for handler, payload in effects:
+            handlers[handler](self.build, payload)
+        # Carried into this build's trace with this build's fact ids.
+        ids = {self._intern(facts[i]) for i in fact_ids}
+        self.pages[name] = (ids, effects, identity, raw)
+        self.figures["reused"] += 1
+        return True
+
+    def _link_previous(self, source: Path, name: str, identity):
+        """The previous output's file for `name`, put in this build's output: a hard
+        link (the same file: its identity kept), a copy where links fail (a file of its
+        own: None, stat when the trace is saved). Not files.link_or_copy, which would
+        tell neither and stat again. Returns (absolute path, identity)."""
         target = self.build.output / name
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -480,15 +488,10 @@ class Renderer:
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
-        handlers = self.programme.effect_handlers if self.programme is not None else {}
-        for handler, payload in effects:
-            handlers[handler](self.build, payload)
-        # Carried into this build's trace with this build's fact ids.
-        ids = {self._intern(facts[i]) for i in fact_ids}
-        self.pages[name] = (ids, effects, identity, raw)  # a link: the same file
-        self.reused_paths.add(os.path.abspath(target))
-        self.figures["reused"] += 1
-        return True
+            identity = None
+        path = os.path.abspath(target)
+        self.reused_paths.add(path)
+        return path, identity
 
     def _previous_fact_valid(self, fact_id, facts, page_value) -> bool:
         fact = facts[fact_id]
@@ -551,16 +554,7 @@ class Renderer:
         identity = _output_identity(source)
         if identity is None or identity != record[2]:
             return False
-        target = self.build.output / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-            identity = None  # a copy: its own file, stat at the end
-        page.identity = identity
-        path = os.path.abspath(target)
-        self.reused_paths.add(path)
+        path, page.identity = self._link_previous(source, name, identity)
         self.discarded.add(path)
         self.figures["same"] += 1
         return True
@@ -603,7 +597,7 @@ def _output_identity(path):
         stat = os.stat(path)
     except OSError:
         return None
-    if stat.st_mode & 0o777 not in (FILE_MODE, 0o644, 0o664, 0o666):
+    if stat.st_mode & 0o777 != FILE_MODE:  # every published file is (publish_modes)
         return None
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
@@ -678,32 +672,24 @@ class IncrementalWriter(Writer):
         pages_of_many = paginated or {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
         single = not (pages_of_many and template_name in self.settings["PAGINATED_TEMPLATES"])
         if single:
-            relative = path_to_url(get_relative_path(name)) if relative_urls else None
+            # The context Pelican's writer would give the template (Writer.write_file):
+            # what the previous render read is compared against it.
+            localcontext = {**context, "localsiteurl": context.get("localsiteurl")}
+            if relative_urls:
+                relative = path_to_url(get_relative_path(name))
+                localcontext["SITEURL"] = localcontext["localsiteurl"] = relative
+            localcontext["output_file"] = name
+            localcontext.update(kwargs)
 
             def page_value(key):
-                if key in kwargs:
-                    return kwargs[key]
-                if key == "output_file":
-                    return name
-                if relative_urls and key in ("SITEURL", "localsiteurl"):
-                    return relative
-                if key == "localsiteurl":
-                    return context.get("localsiteurl")
-                if key in context:
-                    return context[key]
+                if key in localcontext:
+                    return localcontext[key]
                 return environment.globals.get(key, missing)
 
             if render.try_reuse(name, environment, page_value):
-                localcontext = {**context, "localsiteurl": context.get("localsiteurl")}
-                if relative_urls:
-                    localcontext["SITEURL"] = localcontext["localsiteurl"] = relative
-                localcontext["output_file"] = name
-                localcontext.update(kwargs)
-                from pelican import signals
-
                 signals.content_written.send(str(build.output / name), context=localcontext)
                 return None
-        self._renderer = render
+        self._renderer = render  # _open_w discards writes of pages it linked
         tracked = _TrackedTemplate(template, render)
         return super().write_file(
             name, tracked, context, relative_urls, paginated, template_name,

@@ -108,7 +108,7 @@ def index_site(pelican) -> None:
     if pelican.settings.get("SEARCH_INDEX_LATER"):
         previous = pelican.settings.get("INCREMENTAL_PREVIOUS")
         if previous and (Path(previous) / "pagefind").is_dir():
-            shutil.copytree(Path(previous) / "pagefind", output / "pagefind", copy_function=os.link)
+            _link_tree(Path(previous) / "pagefind", output / "pagefind")
         return
     pages = sorted(p for p in current(pelican).written if p.endswith(".html"))
     index_output(pelican.settings, output, pages)
@@ -143,18 +143,23 @@ def index_output(pelican_settings, output: Path, pages: list[str]) -> None:
         os.utime(stored)  # recently used: kept by the pruning below
     fresh = output / f".pagefind.{os.getpid()}.tmp"
     shutil.rmtree(fresh, ignore_errors=True)
-    # Hard links: a stored index is never written again (a copy where links fail).
-    try:
-        shutil.copytree(stored, fresh, copy_function=os.link)
-    except OSError:
-        shutil.rmtree(fresh, ignore_errors=True)
-        shutil.copytree(stored, fresh)
+    _link_tree(stored, fresh)
     old = output / f".pagefind.{os.getpid()}.old"
     if (output / "pagefind").exists():
         os.rename(output / "pagefind", old)
     os.rename(fresh, output / "pagefind")
     shutil.rmtree(old, ignore_errors=True)
     pruning.join()
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """`source` as `target`, in hard links (an index is never written again once
+    made), copied where links fail (another file system)."""
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
 
 
 def _prune(cache: Path, keep: Path | None = None) -> None:
