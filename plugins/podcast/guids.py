@@ -30,6 +30,7 @@ from pathlib import Path
 
 import yaml
 from venez_vivre.programme.files import write_atomic
+from venez_vivre.programme.front_matter import SAFE_LOADER
 
 LEDGER = "podcast/guids.yml"  # relative to content/
 HEADER = (
@@ -59,7 +60,11 @@ def read_ledger(content_path: Path) -> list[LedgerEntry]:
     path = content_path / LEDGER
     if not path.is_file():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return _entries(path.read_text(encoding="utf-8"))
+
+
+def _entries(text: str) -> list[LedgerEntry]:
+    data = yaml.load(text, Loader=SAFE_LOADER) or {}
     return [
         LedgerEntry(str(e["guid"]), str(e["file"]), e.get("season"), int(e["episode"]))
         for e in data.get("episodes", [])
@@ -70,6 +75,10 @@ def write_ledger(content_path: Path, entries: list[LedgerEntry]) -> bool:
     """Write the ledger if it changed; True if it was written."""
     path = content_path / LEDGER
     ordered = sorted(entries, key=lambda e: (e.file, e.guid))
+    if path.is_file():
+        current = path.read_text(encoding="utf-8")
+        if current.startswith(HEADER) and _entries(current) == ordered:
+            return False  # what the file says already (dumping 3,000 entries costs 0.3 s)
     data = {
         "episodes": [
             {"file": e.file, "season": e.season, "episode": e.episode, "guid": e.guid}

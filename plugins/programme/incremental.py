@@ -265,6 +265,9 @@ class Renderer:
         self._global = None
         self._folders: set[Path] = set()  # output folders made for reused pages
         self._prev_valid: dict[int, bool] = {}  # previous build's fact id → still true
+        # (previous fact id, id(value)) → still true, for template-context names
+        self._prev_named_valid: dict[tuple[int, int], bool] = {}
+        self._from_previous: dict[int, int] = {}  # previous build's fact id → this one's
 
     # -- entries ------------------------------------------------------------------------
     def register_entries(self, entries) -> None:
@@ -461,16 +464,45 @@ class Renderer:
         facts = trace["facts"]
         self.environment = environment
         # The previous build's fact ids index its own fact table: validity is memoized
-        # per previous id.
+        # per previous id (per id and value for context names, whose value is the
+        # page's), each fact checked once per build.
+        valid = self._prev_valid
+        named = self._prev_named_valid
         for fact_id in fact_ids:
-            if not self._previous_fact_valid(fact_id, facts, page_value):
+            known = valid.get(fact_id)
+            if known is None:
+                fact = facts[fact_id]
+                if fact[0] == "N":
+                    value = page_value(fact[1])
+                    if value is None or isinstance(value, bool | int | float | str):
+                        known = self.digests.of(value) == fact[2]  # cheap; ids reused
+                    else:  # kept alive by Digests' memo: its id stays its own
+                        memo = (fact_id, id(value))
+                        known = named.get(memo)
+                        if known is None:
+                            try:
+                                known = self.digests.of(value) == fact[2]
+                            except Unhashable:
+                                known = False
+                            named[memo] = known
+                    if not known:
+                        return False
+                    continue
+                known = valid[fact_id] = self._fact_valid_now(fact)
+            if not known:
                 return False
         _path, identity = self._link_previous(source, name, identity)
         handlers = self.programme.effect_handlers if self.programme is not None else {}
         for handler, payload in effects:
             handlers[handler](self.build, payload)
         # Carried into this build's trace with this build's fact ids.
-        ids = {self._intern(facts[i]) for i in fact_ids}
+        translate = self._from_previous
+        ids = set()
+        for fact_id in fact_ids:
+            new = translate.get(fact_id)
+            if new is None:
+                new = translate[fact_id] = self._intern(facts[fact_id])
+            ids.add(new)
         self.pages[name] = (ids, effects, identity, raw)
         self.figures["reused"] += 1
         return True
@@ -492,20 +524,6 @@ class Renderer:
         path = os.path.abspath(target)
         self.reused_paths.add(path)
         return path, identity
-
-    def _previous_fact_valid(self, fact_id, facts, page_value) -> bool:
-        fact = facts[fact_id]
-        if fact[0] == "N":
-            value = page_value(fact[1])
-            try:
-                return self.digests.of(value) == fact[2]
-            except Unhashable:
-                return False
-        cache = self._prev_valid
-        known = cache.get(fact_id)
-        if known is None:
-            known = cache[fact_id] = self._fact_valid_now(fact)
-        return known
 
     def _fact_valid_now(self, fact) -> bool:
         kind = fact[0]

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 import yaml
+from venez_vivre.programme.front_matter import SAFE_LOADER
 from venez_vivre.programme.typography import french_html
 
 # Output folders that hold assets, not pages with public addresses;
@@ -86,7 +87,7 @@ def read_redirects(path: Path, source: str, errors) -> dict[str, str]:
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (ligne {mark.line + 1})" if mark else ""
