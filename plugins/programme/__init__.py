@@ -7,6 +7,7 @@ stops the build with every content error at once, in French.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import stat
@@ -86,11 +87,28 @@ def start_build(pelican) -> None:
     fresh build context, before anything is read."""
     build = programme(pelican).start_build()
     forget_previous_pages()
+    collect_less()
     if pelican.settings.get("CONTENT_READ_CACHE", True):
         build.read_cache.configure(pelican.settings, cache_dir(pelican.settings, "content"))
     build.read_cache.errors = build.errors
     refuse_symbolic_links(build)
     build.render.move_output_aside()  # before Pelican deletes OUTPUT_PATH
+
+
+# Young-generation threshold of Python's cyclic garbage collector during a build.
+COLLECT_EVERY = 50_000
+
+
+def collect_less() -> None:
+    """A build allocates millions of small objects that live until it ends (entries,
+    pages, digests, the render trace): at Python's default threshold (700) the cyclic
+    collector ran about 540 times during a one-edit build at ten times the demo, each
+    time over objects that were all still in use. Every 50,000 allocations instead: the
+    same garbage is freed, later (the process's own setting: a build owns its process,
+    `pelican -r` included)."""
+    young, middle, old = gc.get_threshold()
+    if 0 < young < COLLECT_EVERY:
+        gc.set_threshold(COLLECT_EVERY, middle, old)
 
 
 def forget_previous_pages() -> None:

@@ -6,11 +6,14 @@ No Pelican here: image worker processes import it too.
 
 from __future__ import annotations
 
+import gc
 import mimetypes
 import os
 import pickle
 import shutil
 import stat
+import subprocess
+import sys
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -163,12 +166,43 @@ def write_atomic(target: Path, data: bytes) -> None:
 def read_pickle(path: Path):
     """What `path` holds, or None when it is missing or unreadable (a cache is then
     rebuilt, never trusted half-way)."""
+    # Unpickling creates hundreds of thousands of containers at once: the cyclic
+    # collector would run over the build's whole heap several times meanwhile (a
+    # render trace loaded in 0.17 s instead of 0.06 s). Nothing loaded is garbage yet.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with open(path, "rb") as stream:
             return pickle.load(stream)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def write_pickle(path: Path, value) -> None:
     write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+_REMOVE = (
+    "import shutil, sys\nfor folder in sys.argv[1:]:\n    shutil.rmtree(folder, ignore_errors=True)"
+)
+
+
+def remove_in_background(folders) -> subprocess.Popen | None:
+    """Delete `folders` (whole trees nothing uses any more: a replaced output, pages
+    moved aside) in a process of their own, not waited for: unlinking an output of
+    10,000 files took a second, and done by a thread of the build it competed with
+    the build for Python's lock. Whatever an interrupted deletion leaves, the caller
+    finds again next time (the folders keep their names)."""
+    folders = [str(folder) for folder in folders]
+    if not folders:
+        return None
+    return subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", _REMOVE, *folders],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # outlives the build, and a Ctrl-C of it
+    )

@@ -53,7 +53,13 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
-from .files import FILE_MODE, installed_packages, read_pickle, write_pickle
+from .files import (
+    FILE_MODE,
+    installed_packages,
+    read_pickle,
+    remove_in_background,
+    write_pickle,
+)
 from .read_cache import settings_text
 
 logger = logging.getLogger(__name__)
@@ -423,8 +429,8 @@ class Renderer:
         os.rename(output, aside)
 
     def remove_aside(self) -> None:
-        """Delete the folders moved aside (renamed first, then deleted in a background
-        thread; whatever an interrupted deletion leaves, the next build deletes)."""
+        """Delete the folders moved aside (renamed first, then deleted by a process of
+        their own; whatever an interrupted deletion leaves, the next build deletes)."""
         aside = self.aside_folder()
         folders = sorted(aside.parent.glob(aside.name + "*"))
         trash = []
@@ -440,10 +446,7 @@ class Renderer:
                 trash.append(target)
             except OSError:
                 continue
-        if trash:
-            threading.Thread(
-                target=lambda: [shutil.rmtree(f, ignore_errors=True) for f in trash], daemon=True
-            ).start()
+        remove_in_background(trash)
 
     # -- the writer's side ----------------------------------------------------------------
     environment = None  # the environment of the template being checked (set per page)
