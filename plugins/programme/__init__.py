@@ -105,7 +105,10 @@ def collect_less() -> None:
     collector ran about 540 times during a one-edit build at ten times the demo, each
     time over objects that were all still in use. Every 50,000 allocations instead: the
     same garbage is freed, later (the process's own setting: a build owns its process,
-    `pelican -r` included)."""
+    `pelican -r` included). What an earlier run of the process left is freed first, at
+    once: with full collections rarer, each run's garbage would otherwise stay until
+    one came (peak memory grew by a build's worth per run)."""
+    gc.collect()
     young, middle, old = gc.get_threshold()
     if 0 < young < COLLECT_EVERY:
         gc.set_threshold(COLLECT_EVERY, middle, old)
