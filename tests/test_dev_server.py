@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -134,3 +135,85 @@ def test_transcripts_and_chapters_are_readable_from_other_origins(dev_server):
     assert headers["access-control-allow-origin"] == "*"
     status, headers, _ = fetch(f"{url}/")
     assert "Access-Control-Allow-Origin" not in headers
+
+
+def tiny_preview(tmp_path):
+    """The tiny programme, with a settings file as `make serve SETTINGS=…` takes."""
+    from tiny_site import tiny_settings, write_tiny_programme
+
+    content = write_tiny_programme(tmp_path / "content")
+    settings = tmp_path / "settings.py"
+    lines = [
+        "import runpy",
+        f"globals().update(runpy.run_path({str(ROOT / 'pelicanconf.py')!r}))",
+        *(f"{name} = {value!r}" for name, value in tiny_settings(content).items()),
+    ]
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return content, settings
+
+
+def test_the_preview_is_built_by_one_process_kept_between_saves(tmp_path):
+    """Each save is built by the same worker (nothing imported again); a worker that
+    died is replaced and the build done; a content error keeps the last good site."""
+    from venez_vivre.tools.serve import BuildWorker
+
+    content, settings = tiny_preview(tmp_path)
+    output = tmp_path / "output"
+    status = tmp_path / "status.json"
+    source = content / "temoignages" / "zoe-au-bord-du-lac.md"
+    page = output / "temoignages" / "zoe-au-bord-du-lac" / "index.html"
+    worker = BuildWorker(str(settings), str(output), status)
+    try:
+        assert worker.build()
+        assert "kinkajou" in page.read_text(encoding="utf-8")
+        first = worker.process.pid
+        source.write_text(source.read_text(encoding="utf-8") + "\nMot rare : ornithorynque.\n")
+        assert worker.build()
+        assert "ornithorynque" in page.read_text(encoding="utf-8")
+        assert worker.process.pid == first, "a second process built the second save"
+
+        worker.process.kill()
+        worker.process.wait()
+        source.write_text(source.read_text(encoding="utf-8") + "\nMot rare : axolotl.\n")
+        assert worker.build()
+        assert "axolotl" in page.read_text(encoding="utf-8")
+        assert worker.process.pid != first
+
+        source.write_text("---\ntitle: [sans fin\n---\n", encoding="utf-8")
+        assert not worker.build()
+        assert "axolotl" in page.read_text(encoding="utf-8"), "the last good site was lost"
+        assert json.loads(status.read_text(encoding="utf-8"))["errors"]
+    finally:
+        worker.stop()
+
+
+def test_a_worker_whose_code_changed_asks_to_be_replaced(tmp_path, monkeypatch):
+    """A plugin edited (or a package installed) while `make serve` runs: the worker
+    that imported the old code builds nothing and answers "restart"."""
+    import os
+    from types import SimpleNamespace
+
+    import venez_vivre.programme.incremental as incremental
+    from venez_vivre.tools import build
+
+    _content, settings = tiny_preview(tmp_path)
+    code = {"digest": "before"}
+
+    def requests():
+        yield "build\n"
+        code["digest"] = "after"  # edited once the first build is done
+        yield "build\n"
+
+    monkeypatch.setattr(incremental, "code_digest", lambda: code["digest"])
+    monkeypatch.setattr(sys, "stdin", requests())
+    read, write = os.pipe()
+    arguments = SimpleNamespace(
+        settings=str(settings),
+        output=str(tmp_path / "output"),
+        status=str(tmp_path / "status.json"),
+        reply_fd=write,
+    )
+    assert build.serve_builds(arguments) == 0
+    with os.fdopen(read, encoding="utf-8") as replies:
+        assert replies.read().split() == ["ok", "restart"]
+    assert (tmp_path / "output" / "index.html").is_file()

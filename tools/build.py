@@ -270,6 +270,48 @@ def reuse_summary(result: dict) -> str:
     return f"{pages['rendered']} pages rendues, {pages['reused']} reprises telles quelles"
 
 
+def write_status(result: dict, status: Path) -> None:
+    """The outcome, for the development server (its pages show the errors)."""
+    result["finished"] = time.time()
+    status.parent.mkdir(parents=True, exist_ok=True)
+    status.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def exit_code(result: dict) -> int:
+    if result["ok"]:
+        return 0
+    return 1 if "report" in result and "La construction" not in result["report"] else 2
+
+
+def serve_builds(args) -> int:
+    """`--worker`: one build per line read on standard input, each answered on
+    `--reply-fd` with "ok", "failed" (the report is on standard error), or "restart"
+    when the code this process imported changed since it started (a plugin or an
+    installed package: its builds would run the old code). The development server
+    keeps one such process, so that a rebuild does not import Pelican, the plugins
+    and their libraries again (a second each at ten times the demo)."""
+    from venez_vivre.programme.incremental import code_digest
+
+    imported = code_digest()
+    status = Path(args.status)
+    with os.fdopen(args.reply_fd, "w", buffering=1, encoding="utf-8") as reply:
+        try:
+            for _request in sys.stdin:
+                if code_digest() != imported:
+                    reply.write("restart\n")
+                    return 0
+                result = build(
+                    args.settings, args.output, quiet=True, force=False, index_later=True
+                )
+                write_status(result, status)
+                if not result["ok"]:
+                    print(result["report"], file=sys.stderr, flush=True)
+                reply.write("ok\n" if result["ok"] else "failed\n")
+        except KeyboardInterrupt:  # Ctrl+C reaches the whole `make serve`
+            return 130
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--settings", default="pelicanconf.py")
@@ -289,7 +331,15 @@ def main(argv=None) -> int:
         action="store_true",
         help="render every page again (implies --force; otherwise unchanged pages are reused)",
     )
+    parser.add_argument(
+        "--worker",
+        action="store_true",
+        help="build once per line read on standard input, as --index-later (make serve)",
+    )
+    parser.add_argument("--reply-fd", type=int, help="with --worker: where to answer")
     args = parser.parse_args(argv)
+    if args.worker:
+        return serve_builds(args)
     result = build(
         args.settings,
         args.output,
@@ -298,10 +348,7 @@ def main(argv=None) -> int:
         full=args.full,
         index_later=args.index_later,
     )
-    result["finished"] = time.time()
-    status = Path(args.status)
-    status.parent.mkdir(parents=True, exist_ok=True)
-    status.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_status(result, Path(args.status))
     if result["ok"] and result.get("skipped"):
         # Said the way the person typed the command: `make html` sets MAKELEVEL.
         again = "make html FORCE=1" if os.environ.get("MAKELEVEL") else "--force"
@@ -316,7 +363,7 @@ def main(argv=None) -> int:
         print(f"Site construit dans {args.output}/ en {result['seconds']} s{detail}.")
         return 0
     print(result["report"], file=sys.stderr)
-    return 1 if "report" in result and "La construction" not in result["report"] else 2
+    return exit_code(result)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,10 @@
 
     python tools/serve.py [--settings pelicanconf.py] [--output output] [--port 8000]
 
-- Each rebuild runs tools/build.py in a fresh process (plugins and templates are
-  reloaded) and swaps output/ only when it succeeds: a broken content file never
-  takes the site down.
+- Each rebuild is tools/build.py's (it swaps output/ only when it succeeds: a broken
+  content file never takes the site down), run by one process kept between rebuilds
+  (`--worker`: nothing imported again); a new one takes over when the plugins' code
+  or the installed packages change.
 - While the last build failed, every page shows the French error report on top of the
   last good build; the terminal prints it too.
 - Files are served by tools/static_server.py (byte ranges, so the audio player can
@@ -21,6 +22,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import json
 import os
@@ -100,34 +102,89 @@ def inject_dev_script(state: DevState) -> Callable[[bytes, str], bytes]:
     return rewrite
 
 
-def run_build(settings: str, output: str, status_file: Path) -> bool:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "venez_vivre.tools.build",
-            "--settings",
-            settings,
-            "--output",
-            output,
-            "--status",
-            str(status_file),
-            "--quiet",
-            "--index-later",  # the preview does not wait for the search index
-        ],
-        cwd=ROOT,
-    )
-    elapsed = time.perf_counter() - started
-    stamp = time.strftime("%H:%M:%S")
-    if done.returncode == 0 and DevState(status_file).status().get("skipped"):
-        return True  # nothing had changed: nothing to say
-    if done.returncode == 0:
-        detail = reuse_summary(DevState(status_file).status())
-        print(f"[{stamp}] site reconstruit ({elapsed:.1f} s{detail and ', ' + detail})", flush=True)
-    else:
-        print(f"[{stamp}] échec : le site précédent reste en ligne.", flush=True)
-    return done.returncode == 0
+class BuildWorker:
+    """The builds of the preview, run one after the other by one process kept between
+    them (`tools/build.py --worker`): Pelican, the plugins and their libraries are
+    imported once, not at every save. The worker exits when the code it imported
+    changed (a plugin edited, a package installed) and a new one builds instead; one
+    that died is replaced too, and the build tried again once. Each build is still
+    tools/build.py's: into a staging folder, swapped in only when it succeeds."""
+
+    def __init__(self, settings: str, output: str, status_file: Path) -> None:
+        self.settings = settings
+        self.output = output
+        self.status_file = status_file
+        self.process: subprocess.Popen | None = None
+        self.replies = None
+
+    def start(self) -> None:
+        read, write = os.pipe()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "venez_vivre.tools.build",
+                "--worker",
+                "--settings",
+                self.settings,
+                "--output",
+                self.output,
+                "--status",
+                str(self.status_file),
+                "--reply-fd",
+                str(write),
+            ],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            pass_fds=(write,),
+        )
+        os.close(write)
+        self.replies = os.fdopen(read, "r", encoding="utf-8")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+            for stream in (self.process.stdin, self.replies):
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self.process = self.replies = None
+
+    def _ask(self) -> str:
+        if self.process is None or self.process.poll() is not None:
+            self.stop()
+            self.start()
+        try:
+            self.process.stdin.write(b"build\n")
+            self.process.stdin.flush()
+        except OSError:  # it died meanwhile
+            return ""
+        return self.replies.readline().strip()
+
+    def build(self) -> bool:
+        started = time.perf_counter()
+        answer = self._ask()
+        if answer not in ("ok", "failed"):  # "restart" (new code) or "" (it died)
+            self.stop()
+            answer = self._ask()
+        elapsed = time.perf_counter() - started
+        stamp = time.strftime("%H:%M:%S")
+        if answer == "ok" and DevState(self.status_file).status().get("skipped"):
+            return True  # nothing had changed: nothing to say
+        if answer == "ok":
+            detail = reuse_summary(DevState(self.status_file).status())
+            print(
+                f"[{stamp}] site reconstruit ({elapsed:.1f} s{detail and ', ' + detail})",
+                flush=True,
+            )
+        else:
+            print(f"[{stamp}] échec : le site précédent reste en ligne.", flush=True)
+        return answer == "ok"
 
 
 class SearchIndexer:
@@ -235,7 +292,8 @@ def main(argv=None) -> int:
     status_file = ROOT / ".build" / "serve-status.json"
     output = (ROOT / args.output).resolve()
     indexer = SearchIndexer(args.settings, output)
-    run_build(args.settings, str(output), status_file)
+    builder = BuildWorker(args.settings, str(output), status_file)
+    builder.build()
     output.mkdir(parents=True, exist_ok=True)
     indexer.start()
 
@@ -270,14 +328,13 @@ def main(argv=None) -> int:
             if changes or not caught_up:
                 caught_up = True
                 indexer.stop()
-                if run_build(args.settings, str(output), status_file) and (
-                    changes or not (output / "pagefind").is_dir()
-                ):
+                if builder.build() and (changes or not (output / "pagefind").is_dir()):
                     indexer.start()
     except KeyboardInterrupt:
         pass
     finally:
         indexer.stop()
+        builder.stop()
         server.stop()
         for process in (receiver, cms):
             if process:
