@@ -5,7 +5,8 @@ Hugo (same Markdown, minimal templates). Steps: cold (no output, no cache), warm
 (nothing changed: ours does nothing), full (every page rendered again,
 `tools/build.py --full`: what plain Pelican and Hugo do on every run), then one edit
 at a time: a testimonial's body, a territory's name, a template (ours only), and the
-testimonial edit built as `make serve` builds it (search indexed after serving).
+testimonial edit built as `make serve` builds it (by its build worker, a process kept
+between saves; search indexed after serving).
 Prints wall time, CPU time (user + system, children included: robust to a busy
 machine), peak memory and the load average. A benchmark, not a test.
 
@@ -371,6 +372,44 @@ def edit_one_template(base: Path) -> None:
     time.sleep(2.1)
 
 
+def _process_figures(pid: int) -> tuple[float, float]:
+    """(CPU seconds so far, peak resident MiB) of a running process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(fields[11]) + int(fields[12])) / ticks
+    status = Path(f"/proc/{pid}/status").read_text()
+    peak = int(status.split("VmHWM:", 1)[1].split()[0]) / 1024
+    return cpu, peak
+
+
+def serve_runs(base: Path, repeat: int) -> tuple:
+    """The `make serve` rebuild after one testimonial edit: tools/serve.py's build
+    worker (one process kept between saves, search indexed after serving), timed from
+    the request to its answer. The median of `repeat` edits, after a first build."""
+    from venez_vivre.tools.serve import BuildWorker
+
+    ours(base)  # writes the workspace's settings
+    worker = BuildWorker(
+        str(base / "settings.py"), str(base / "out-ours"), base / "serve-status.json"
+    )
+    runs = []
+    try:
+        if not worker.build():
+            raise RuntimeError("the build worker failed")
+        for _ in range(repeat):
+            edit_one_testimonial(base)
+            cpu_before, _ = _process_figures(worker.process.pid)
+            started = time.perf_counter()
+            if not worker.build():
+                raise RuntimeError("the build worker failed")
+            seconds = time.perf_counter() - started
+            cpu_after, peak = _process_figures(worker.process.pid)
+            runs.append((seconds, cpu_after - cpu_before, peak))
+    finally:
+        worker.stop()
+    return sorted(runs)[len(runs) // 2]
+
+
 STEPS = ("cold", "warm", "full", "1 testimonial", "1 territory", "1 template", "serve")
 
 
@@ -381,7 +420,8 @@ def measure(
     warm (nothing changed), full (every page rendered again: what plain Pelican and
     Hugo do on every run), one testimonial's body edited, one territory renamed, one
     template edited (ours only: the others render every page anyway), serve (one
-    testimonial edited, built as `make serve` builds: search indexed after serving)."""
+    testimonial edited, built as `make serve` builds: by its build worker, search
+    indexed after serving; median of at least three edits)."""
     results: dict[str, dict[str, tuple]] = {}
     commands = {
         "ours": lambda force=False, *extra: ours(base, force, *extra),
@@ -443,16 +483,18 @@ def measure(
         ("1 testimonial", edit_one_testimonial, ()),
         ("1 territory", edit_one_territory, ()),
         ("1 template", edit_one_template, ()),
-        ("serve", edit_one_testimonial, ("--index-later",)),
     )
     for step, edit, extra in edits:
         for tool in results:  # each run follows a new edit
-            if tool != "ours" and (step in ("1 template", "serve")):
+            if tool != "ours" and step == "1 template":
                 results[tool][step] = (float("nan"), float("nan"), 0.0)
                 continue
             results[tool][step] = median_run(
                 commands[tool](False, *extra), cwd[tool], repeat, lambda e=edit: e(base)
             )
+    for tool in results:
+        nothing = (float("nan"), float("nan"), 0.0)
+        results[tool]["serve"] = serve_runs(base, max(repeat, 3)) if tool == "ours" else nothing
     return results
 
 

@@ -167,14 +167,18 @@ def test_the_preview_is_built_by_one_process_kept_between_saves(tmp_path):
         assert worker.build()
         assert "kinkajou" in page.read_text(encoding="utf-8")
         first = worker.process.pid
-        source.write_text(source.read_text(encoding="utf-8") + "\nMot rare : ornithorynque.\n")
+        source.write_text(
+            source.read_text(encoding="utf-8") + "\nMot rare : ornithorynque.\n", encoding="utf-8"
+        )
         assert worker.build()
         assert "ornithorynque" in page.read_text(encoding="utf-8")
         assert worker.process.pid == first, "a second process built the second save"
 
         worker.process.kill()
         worker.process.wait()
-        source.write_text(source.read_text(encoding="utf-8") + "\nMot rare : axolotl.\n")
+        source.write_text(
+            source.read_text(encoding="utf-8") + "\nMot rare : axolotl.\n", encoding="utf-8"
+        )
         assert worker.build()
         assert "axolotl" in page.read_text(encoding="utf-8")
         assert worker.process.pid != first

@@ -24,6 +24,7 @@ git" problem): such a build records nothing, and the next one rebuilds.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import logging
@@ -307,6 +308,8 @@ def serve_builds(args) -> int:
                 if not result["ok"]:
                     print(result["report"], file=sys.stderr, flush=True)
                 reply.write("ok\n" if result["ok"] else "failed\n")
+                del result
+                gc.collect()  # the finished build's objects, freed while nobody waits
         except KeyboardInterrupt:  # Ctrl+C reaches the whole `make serve`
             return 130
     return 0

@@ -58,9 +58,16 @@ class ProgrammeGenerator(Generator):
         campaigns = _newest_first(self.collections["campaign"], "start")
         episodes = _newest_first(self.collections["episode"])
         _reject_duplicate_episode_numbers(episodes, self.errors)
+        # Each territory's testimonials and episodes, newest first: one pass over each
+        # list (a pass per territory read 200,000 attributes at ten times the demo).
+        own: dict[int, tuple[list, list]] = {id(t): ([], []) for t in territory_list}
+        for index, items in ((0, testimonials), (1, episodes)):
+            for item in items:
+                lists = own.get(id(item.territory))
+                if lists is not None:
+                    lists[index].append(item)
         for territory in territory_list:
-            territory.testimonials = [t for t in testimonials if t.territory is territory]
-            territory.episodes = [e for e in episodes if e.territory is territory]
+            territory.testimonials, territory.episodes = own[id(territory)]
         for older, newer in zip(episodes[1:], episodes[:-1], strict=False):
             older.next, newer.previous = newer, older
         events = events_module.arrange(
