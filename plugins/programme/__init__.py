@@ -77,6 +77,7 @@ def initialise(pelican) -> None:
     pelican_logger.addHandler(PelicanErrors(holder))
     # Connected now, after every plugin's register(): the last `finalized` receivers,
     # once every plugin has written its files and reported its errors.
+    signals.finalized.connect(wait_background)
     signals.finalized.connect(publish_modes)
     signals.finalized.connect(save_render_trace)
     signals.finalized.connect(stop_on_errors)
@@ -163,6 +164,13 @@ def refuse_symbolic_links(build) -> None:
                     )
                 elif entry.is_dir():
                     pending.append(entry.path)
+
+
+def wait_background(pelican) -> None:
+    """What plugins left running while the others finished (Build.meanwhile)."""
+    holder = programme(pelican)
+    if holder.build is not None:
+        holder.build.wait_background()
 
 
 def publish_modes(pelican) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,12 +60,40 @@ class Build:
     # Incremental rendering (incremental.Renderer): what each page read, which pages
     # are reused from the previous output.
     render: object = None
+    # Work a plugin started at `finalized` that runs while the other plugins finish
+    # (the search index), waited for before the output's modes are set (`meanwhile`).
+    background: list = field(default_factory=list)
 
     def state(self, name: str, factory):
         """The per-build state plugin `name` keeps; made by `factory()` on first use."""
         if name not in self.states:
             self.states[name] = factory()
         return self.states[name]
+
+    def meanwhile(self, name: str, work) -> None:
+        """Run `work()` in a thread while the other `finalized` receivers run; the build
+        waits for it before setting the output's modes and saving its trace, and fails
+        with its exception if it raised."""
+        outcome: dict = {}
+
+        def run():
+            try:
+                work()
+            except BaseException as error:  # raised again by wait_background()
+                outcome["error"] = error
+
+        thread = threading.Thread(target=run, name=f"build-{name}", daemon=True)
+        thread.start()
+        self.background.append((thread, outcome))
+
+    def wait_background(self) -> None:
+        """Wait for every `meanwhile` work; raise the first failure."""
+        pending, self.background = self.background, []
+        for thread, _outcome in pending:
+            thread.join()
+        for _thread, outcome in pending:
+            if "error" in outcome:
+                raise outcome["error"]
 
     def memo(self, name: str, version: int, errors: tuple = ()) -> FileMemo:
         """A FileMemo on the project's cache (.cache/memo/<name>.pickle) for this build."""

@@ -110,8 +110,11 @@ def index_site(pelican) -> None:
         if previous and (Path(previous) / "pagefind").is_dir():
             _link_tree(Path(previous) / "pagefind", output / "pagefind")
         return
-    pages = sorted(p for p in current(pelican).written if p.endswith(".html"))
-    index_output(pelican.settings, output, pages)
+    build = current(pelican)
+    pages = sorted(p for p in build.written if p.endswith(".html"))
+    # Pagefind (a process of its own) works while the plugins after this one finish
+    # (sitemap, podcast ledger, web editor): the build waits for it before it ends.
+    build.meanwhile("search", lambda: index_output(pelican.settings, output, pages))
 
 
 def index_output(pelican_settings, output: Path, pages: list[str]) -> None:
