@@ -223,6 +223,39 @@ def test_a_run_frees_the_previous_runs_pages(tmp_path):
     assert page() is None, "the previous run's entries are still alive"
 
 
+def test_a_profiled_build_writes_its_profile(tmp_path):
+    """tools/build.py leaves without the interpreter's teardown, except under a
+    profiler, which writes what it measured at exit (bench/build_speed.py --profile)."""
+    import pstats
+
+    profile = tmp_path / "build.prof"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cProfile",
+            "-o",
+            str(profile),
+            str(ROOT / "tools" / "build.py"),
+            "--settings",
+            str(ROOT / "pelicanconf.py"),
+            "--output",
+            str(tmp_path / "output"),
+            "--status",
+            str(tmp_path / "status.json"),
+            "--quiet",
+            "--index-later",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "output" / "index.html").is_file()
+    assert pstats.Stats(str(profile)).total_calls > 100_000
+
+
 def test_published_files_are_world_readable_whatever_the_umask(programme, tmp_path):
     """A site copied with `cp -a` or served by a web server user must be readable:
     files 0644 and folders 0755, even from caches and content written 0600."""
