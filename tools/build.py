@@ -19,6 +19,9 @@ every installed package's version; they are recorded beside the output
 (`.output.inputs.json`) after a successful build. A file modified within two seconds
 of the build's start is not trusted to have a distinct modification time (the "racy
 git" problem): such a build records nothing, and the next one rebuilds.
+
+`--worker` (the development server's): one build per line read on standard input, in
+one process kept between them, each answered on `--reply-fd` (see `serve_builds`).
 """
 
 from __future__ import annotations
