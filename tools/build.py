@@ -281,12 +281,6 @@ def write_status(result: dict, status: Path) -> None:
     status.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def exit_code(result: dict) -> int:
-    if result["ok"]:
-        return 0
-    return 1 if "report" in result and "La construction" not in result["report"] else 2
-
-
 def serve_builds(args) -> int:
     """`--worker`: one build per line read on standard input, each answered on
     `--reply-fd` with "ok", "failed" (the report is on standard error), or "restart"
@@ -369,7 +363,7 @@ def main(argv=None) -> int:
         print(f"Site construit dans {args.output}/ en {result['seconds']} s{detail}.")
         return 0
     print(result["report"], file=sys.stderr)
-    return exit_code(result)
+    return 1 if "report" in result and "La construction" not in result["report"] else 2
 
 
 if __name__ == "__main__":

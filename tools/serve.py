@@ -102,6 +102,17 @@ def inject_dev_script(state: DevState) -> Callable[[bytes, str], bytes]:
     return rewrite
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """Ask a child process to stop (SIGTERM), and kill it if it has not within 10 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class BuildWorker:
     """The builds of the preview, run one after the other by one process kept between
     them (`tools/build.py --worker`): Pelican, the plugins and their libraries are
@@ -143,13 +154,7 @@ class BuildWorker:
 
     def stop(self) -> None:
         if self.process is not None:
-            if self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
+            stop_process(self.process)
             for stream in (self.process.stdin, self.replies):
                 with contextlib.suppress(OSError):
                     stream.close()
@@ -174,10 +179,11 @@ class BuildWorker:
             answer = self._ask()
         elapsed = time.perf_counter() - started
         stamp = time.strftime("%H:%M:%S")
-        if answer == "ok" and DevState(self.status_file).status().get("skipped"):
+        status = DevState(self.status_file).status() if answer == "ok" else {}
+        if status.get("skipped"):
             return True  # nothing had changed: nothing to say
         if answer == "ok":
-            detail = reuse_summary(DevState(self.status_file).status())
+            detail = reuse_summary(status)
             print(
                 f"[{stamp}] site reconstruit ({elapsed:.1f} s{detail and ', ' + detail})",
                 flush=True,
@@ -209,9 +215,8 @@ class SearchIndexer:
         self.process = subprocess.Popen(self.command, cwd=ROOT)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+        if self.process is not None:
+            stop_process(self.process)
         self.process = None
 
 
@@ -338,8 +343,7 @@ def main(argv=None) -> int:
         server.stop()
         for process in (receiver, cms):
             if process:
-                process.terminate()
-                process.wait(timeout=10)
+                stop_process(process)
     return 0
 
 

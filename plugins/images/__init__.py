@@ -39,10 +39,8 @@ def initialised(pelican) -> None:
     from .config import resolve
     from .markup import picture, replay, template_image_url
 
-    resolve(pelican.settings)
-    programme(pelican.settings).effect_handlers["images"] = (
-        replay  # a wrong IMAGES setting stops Pelican when it starts
-    )
+    resolve(pelican.settings)  # a wrong IMAGES setting stops Pelican when it starts
+    programme(pelican.settings).effect_handlers["images"] = replay
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(
         picture=picture, image_url=template_image_url
     )

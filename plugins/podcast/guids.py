@@ -75,10 +75,9 @@ def write_ledger(content_path: Path, entries: list[LedgerEntry]) -> bool:
     """Write the ledger if it changed; True if it was written."""
     path = content_path / LEDGER
     ordered = sorted(entries, key=lambda e: (e.file, e.guid))
-    if path.is_file():
-        current = path.read_text(encoding="utf-8")
-        if current.startswith(HEADER) and _entries(current) == ordered:
-            return False  # what the file says already (dumping 3,000 entries costs 0.3 s)
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if current is not None and current.startswith(HEADER) and _entries(current) == ordered:
+        return False  # what the file says already (dumping 3,000 entries costs 0.3 s)
     data = {
         "episodes": [
             {"file": e.file, "season": e.season, "episode": e.episode, "guid": e.guid}
@@ -86,7 +85,7 @@ def write_ledger(content_path: Path, entries: list[LedgerEntry]) -> bool:
         ]
     }
     text = HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
+    if current == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, text.encode("utf-8"))  # builds running at once read a whole file

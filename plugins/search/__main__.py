@@ -1,7 +1,7 @@
 """Index a built site with Pagefind: `python -m venez_vivre.search --settings S --output O`.
 
 The development server runs this after each build it serves (its builds set
-SEARCH["index"] = "later", so that the preview does not wait for the index)."""
+SEARCH_INDEX_LATER, so that the preview does not wait for the index)."""
 
 from __future__ import annotations
 
